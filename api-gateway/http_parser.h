@@ -1,0 +1,78 @@
+// HttpRequestParser: HTTP/1.1 request parsing on llhttp with the host's limits applied
+// (head size -> 431, body size -> 413, malformed -> 400). It owns no socket: the connection
+// feeds it bytes, and the fuzz target does too.
+//
+// Pipelining: the sink may ask to pause after a complete request (onRequest returns false);
+// feed() then returns how many bytes it consumed and the caller keeps the rest for resume().
+#pragma once
+
+#include <llhttp.h>
+
+#include <string>
+
+#include "api-gateway/http_message.h"
+#include "host/config.h"
+
+namespace quiver::gateway {
+
+class HttpRequestParser {
+ public:
+  class Sink {
+   public:
+    virtual ~Sink() = default;
+    virtual void onMessageBegin() {}
+    // The head is complete (body not yet read). `request.body` is empty.
+    virtual void onHeadersComplete(const HttpRequest& request) {}
+    // A whole request. Return false to pause parsing after it.
+    virtual bool onRequest(HttpRequest&& request) = 0;
+  };
+
+  enum class State { kOk, kPaused, kUpgrade, kFailed };
+
+  HttpRequestParser(const host::HttpLimits& limits, Sink& sink);
+  HttpRequestParser(const HttpRequestParser&) = delete;
+  HttpRequestParser& operator=(const HttpRequestParser&) = delete;
+
+  // Parses up to `length` bytes; returns how many were consumed (all of them unless the state
+  // afterwards is kPaused, kUpgrade or kFailed).
+  size_t feed(const char* data, size_t length);
+  void resume();
+
+  State state() const { return state_; }
+  // Only meaningful when state() == kFailed: 400, 413 or 431, and why.
+  int errorStatus() const { return error_status_; }
+  const std::string& errorMessage() const { return error_message_; }
+  // True between the first byte of a request and its end.
+  bool inMessage() const { return in_message_; }
+  bool inBody() const { return in_body_; }
+
+ private:
+  static HttpRequestParser& self(llhttp_t* p) { return *static_cast<HttpRequestParser*>(p->data); }
+  static int onMessageBegin(llhttp_t* p);
+  static int onUrl(llhttp_t* p, const char* at, size_t n);
+  static int onHeaderField(llhttp_t* p, const char* at, size_t n);
+  static int onHeaderValue(llhttp_t* p, const char* at, size_t n);
+  static int onHeaderValueComplete(llhttp_t* p);
+  static int onHeadersComplete(llhttp_t* p);
+  static int onBody(llhttp_t* p, const char* at, size_t n);
+  static int onMessageComplete(llhttp_t* p);
+
+  int fail(int status, std::string message);
+  bool addHeadBytes(size_t n);
+
+  const host::HttpLimits& limits_;
+  Sink& sink_;
+  llhttp_settings_t settings_;
+  llhttp_t parser_;
+  HttpRequest current_;
+  std::string field_;
+  std::string value_;
+  size_t head_bytes_ = 0;
+  bool in_message_ = false;
+  bool in_body_ = false;
+  State state_ = State::kOk;
+  int error_status_ = 0;
+  std::string error_message_;
+};
+
+}  // namespace quiver::gateway

@@ -1,0 +1,55 @@
+// Metrics: every metric Quiver exports is declared here, once (names follow Prometheus
+// conventions; see DESIGN.md "Metrics"). Callers get references to series and update them;
+// prometheus-cpp counters, gauges and histograms are atomic, so updates are thread-safe.
+// Looking a series up (Family::Add) takes the family's lock: hot paths cache the reference.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace quiver::host {
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  prometheus::Counter& invocations(std::string_view function, int status);
+  prometheus::Histogram& invocationDuration(std::string_view function);
+  prometheus::Histogram& invocationCpu(std::string_view function);
+  prometheus::Counter& coldStarts(std::string_view function);
+  prometheus::Histogram& coldStartDuration() { return cold_start_duration_; }
+  prometheus::Counter& limitExceeded(std::string_view function, std::string_view limit);
+  prometheus::Gauge& isolates(std::string_view state);
+  prometheus::Gauge& functionsDeployed() { return functions_deployed_; }
+  prometheus::Gauge& httpConnections() { return http_connections_; }
+  prometheus::Counter& httpErrors(std::string_view code);
+
+  // The Prometheus text exposition of every metric, process_* included.
+  std::string serialize() const;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<prometheus::Collectable> process_;
+  prometheus::Family<prometheus::Counter>& invocations_;
+  prometheus::Family<prometheus::Histogram>& invocation_duration_;
+  prometheus::Family<prometheus::Histogram>& invocation_cpu_;
+  prometheus::Family<prometheus::Counter>& cold_starts_;
+  prometheus::Histogram& cold_start_duration_;
+  prometheus::Family<prometheus::Counter>& limit_exceeded_;
+  prometheus::Family<prometheus::Gauge>& isolates_;
+  prometheus::Gauge& functions_deployed_;
+  prometheus::Gauge& http_connections_;
+  prometheus::Family<prometheus::Counter>& http_errors_;
+};
+
+}  // namespace quiver::host

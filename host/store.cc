@@ -1,0 +1,293 @@
+#include "host/store.h"
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace quiver::host {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS functions (
+  name TEXT PRIMARY KEY,
+  live_version INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+  function TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  code BLOB NOT NULL,
+  sha256 TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  config TEXT NOT NULL,
+  code_cache BLOB,
+  PRIMARY KEY (function, version)
+);
+CREATE TABLE IF NOT EXISTS deployments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  function TEXT NOT NULL,
+  version INTEGER,
+  action TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+)sql";
+
+// Owns one prepared statement; binds and reads by 1-based/0-based index like SQLite itself.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool valid() const { return stmt_ != nullptr; }
+  void bind(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  void bindBlob(int i, const std::string& s) {
+    sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  int step() { return sqlite3_step(stmt_); }
+  int64_t integer(int col) { return sqlite3_column_int64(stmt_, col); }
+  std::string text(int col) {
+    auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Rolls back unless commit() was reached: every early return leaves the database untouched.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) {
+    ok_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  ~Transaction() {
+    if (ok_ && !done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  bool begun() const { return ok_; }
+  bool commit() {
+    done_ = true;
+    return sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+
+ private:
+  sqlite3* db_;
+  bool ok_ = false;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::string sha256Hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
+
+std::string nowRfc3339() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(file.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return Error{"store_error", "cannot open " + file.string() + ": " + msg};
+  }
+  std::unique_ptr<Store> store(new Store(db));
+  sqlite3_busy_timeout(db, 5000);
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (auto s = store->exec(pragma); !s) return s.error();
+  }
+  if (auto s = store->exec(kSchema); !s) return s.error();
+  return store;
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+Status Store::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Error{"store_error", msg};
+  }
+  return okStatus();
+}
+
+Error Store::sqlError(const char* what) const {
+  return Error{"store_error", std::string(what) + ": " + sqlite3_errmsg(db_)};
+}
+
+Result<DeployOutcome> Store::deploy(const std::string& name, const std::string& code,
+                                    const FunctionConfig& config) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  if (!tx.begun()) return sqlError("begin");
+  auto version = std::make_shared<FunctionVersion>();
+  version->name = name;
+  version->code = code;
+  version->sha256 = sha256Hex(code);
+  version->created_at = nowRfc3339();
+  version->config = config;
+
+  Statement next(db_, "SELECT COALESCE(MAX(version), 0) + 1 FROM versions WHERE function = ?");
+  next.bind(1, name);
+  if (next.step() != SQLITE_ROW) return sqlError("next version");
+  version->version = next.integer(0);
+
+  Statement insert(db_,
+                   "INSERT INTO versions (function, version, code, sha256, created_at, config) "
+                   "VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, name);
+  insert.bind(2, version->version);
+  insert.bindBlob(3, code);
+  insert.bind(4, version->sha256);
+  insert.bind(5, version->created_at);
+  insert.bind(6, configToJson(config));
+  if (insert.step() != SQLITE_DONE) return sqlError("insert version");
+
+  Statement exists(db_, "SELECT 1 FROM functions WHERE name = ?");
+  exists.bind(1, name);
+  bool created = exists.step() != SQLITE_ROW;
+
+  Statement upsert(db_,
+                   "INSERT INTO functions (name, live_version, created_at, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(name) DO UPDATE SET "
+                   "live_version = excluded.live_version, updated_at = excluded.updated_at");
+  upsert.bind(1, name);
+  upsert.bind(2, version->version);
+  upsert.bind(3, version->created_at);
+  if (upsert.step() != SQLITE_DONE) return sqlError("upsert function");
+
+  Statement history(db_,
+                    "INSERT INTO deployments (function, version, action, at) VALUES (?, ?, "
+                    "'deploy', ?)");
+  history.bind(1, name);
+  history.bind(2, version->version);
+  history.bind(3, version->created_at);
+  if (history.step() != SQLITE_DONE) return sqlError("insert deployment");
+
+  if (!tx.commit()) return sqlError("commit");
+  return DeployOutcome{std::move(version), created};
+}
+
+Result<std::vector<FunctionSummary>> Store::list() {
+  std::lock_guard lock(mutex_);
+  Statement q(db_,
+              "SELECT f.name, f.live_version, v.sha256, f.created_at, f.updated_at "
+              "FROM functions f JOIN versions v ON v.function = f.name AND v.version = "
+              "f.live_version ORDER BY f.name");
+  if (!q.valid()) return sqlError("list");
+  std::vector<FunctionSummary> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    out.push_back({q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4)});
+  }
+  if (rc != SQLITE_DONE) return sqlError("list");
+  return out;
+}
+
+Result<std::optional<FunctionDetail>> Store::get(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Statement q(db_,
+              "SELECT f.name, f.live_version, v.sha256, f.created_at, f.updated_at, v.config "
+              "FROM functions f JOIN versions v ON v.function = f.name AND v.version = "
+              "f.live_version WHERE f.name = ?");
+  q.bind(1, name);
+  int rc = q.step();
+  if (rc == SQLITE_DONE) return std::optional<FunctionDetail>();
+  if (rc != SQLITE_ROW) return sqlError("get");
+  FunctionDetail detail;
+  detail.summary = {q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4)};
+  for (auto& [key, value] : configFromJson(q.text(5)).env) detail.env_keys.push_back(key);
+
+  Statement versions(db_,
+                     "SELECT version, sha256, created_at, length(code) FROM versions "
+                     "WHERE function = ? ORDER BY version DESC");
+  versions.bind(1, name);
+  while ((rc = versions.step()) == SQLITE_ROW) {
+    detail.versions.push_back(
+        {versions.integer(0), versions.text(1), versions.text(2), versions.integer(3)});
+  }
+  if (rc != SQLITE_DONE) return sqlError("get versions");
+  return std::optional<FunctionDetail>(std::move(detail));
+}
+
+Result<bool> Store::remove(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  if (!tx.begun()) return sqlError("begin");
+  Statement del(db_, "DELETE FROM functions WHERE name = ?");
+  del.bind(1, name);
+  if (del.step() != SQLITE_DONE) return sqlError("delete function");
+  if (sqlite3_changes(db_) == 0) return false;
+  Statement delVersions(db_, "DELETE FROM versions WHERE function = ?");
+  delVersions.bind(1, name);
+  if (delVersions.step() != SQLITE_DONE) return sqlError("delete versions");
+  Statement history(db_,
+                    "INSERT INTO deployments (function, version, action, at) VALUES (?, NULL, "
+                    "'delete', ?)");
+  history.bind(1, name);
+  history.bind(2, nowRfc3339());
+  if (history.step() != SQLITE_DONE) return sqlError("insert deployment");
+  if (!tx.commit()) return sqlError("commit");
+  return true;
+}
+
+Result<std::vector<FunctionVersionPtr>> Store::loadLive() {
+  std::lock_guard lock(mutex_);
+  Statement q(db_,
+              "SELECT v.function, v.version, v.code, v.sha256, v.created_at, v.config "
+              "FROM functions f JOIN versions v ON v.function = f.name AND v.version = "
+              "f.live_version");
+  if (!q.valid()) return sqlError("load");
+  std::vector<FunctionVersionPtr> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    auto v = std::make_shared<FunctionVersion>();
+    v->name = q.text(0);
+    v->version = q.integer(1);
+    v->code = q.text(2);
+    v->sha256 = q.text(3);
+    v->created_at = q.text(4);
+    v->config = configFromJson(q.text(5));
+    out.push_back(std::move(v));
+  }
+  if (rc != SQLITE_DONE) return sqlError("load");
+  return out;
+}
+
+}  // namespace quiver::host

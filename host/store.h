@@ -1,0 +1,78 @@
+// Store: the one SQLite database in the data dir (WAL mode, synchronous=FULL) holding functions,
+// their immutable versions and the deployment history. A write the API acknowledged has been
+// committed and fsynced, so it survives kill -9 and power loss.
+//
+// Thread-safety: every method takes one internal mutex; SQLite work is short (deploys are rare,
+// reads happen at start-up and on admin calls), so contention does not matter.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/function_version.h"
+#include "host/result.h"
+
+struct sqlite3;
+
+namespace quiver::host {
+
+struct VersionSummary {
+  int64_t version = 0;
+  std::string sha256;
+  std::string created_at;
+  int64_t size = 0;
+};
+
+struct FunctionSummary {
+  std::string name;
+  int64_t live_version = 0;
+  std::string sha256;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct FunctionDetail {
+  FunctionSummary summary;
+  std::vector<std::string> env_keys;
+  std::vector<VersionSummary> versions;  // newest first
+};
+
+struct DeployOutcome {
+  FunctionVersionPtr version;
+  bool created = false;  // first version of a new function
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> open(const std::filesystem::path& file);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Writes a new immutable version and makes it live, in one transaction.
+  Result<DeployOutcome> deploy(const std::string& name, const std::string& code,
+                               const FunctionConfig& config);
+  Result<std::vector<FunctionSummary>> list();
+  Result<std::optional<FunctionDetail>> get(const std::string& name);
+  // Removes the function and its versions. Ok(false) when there was no such function.
+  Result<bool> remove(const std::string& name);
+  // Every function's live version, for serving again after a restart.
+  Result<std::vector<FunctionVersionPtr>> loadLive();
+
+ private:
+  explicit Store(sqlite3* db) : db_(db) {}
+  Status exec(const char* sql);
+  Error sqlError(const char* what) const;
+
+  std::mutex mutex_;
+  sqlite3* db_;
+};
+
+std::string sha256Hex(const std::string& data);
+std::string nowRfc3339();
+
+}  // namespace quiver::host

@@ -1,0 +1,93 @@
+#include "isolates/module_loader.h"
+
+#include "isolates/v8_util.h"
+
+namespace quiver::isolates {
+namespace {
+
+v8::MaybeLocal<v8::Module> refuseImport(v8::Local<v8::Context> context,
+                                        v8::Local<v8::String> specifier,
+                                        v8::Local<v8::FixedArray> assertions,
+                                        v8::Local<v8::Module> referrer) {
+  v8::Isolate* isolate = context->GetIsolate();
+  std::string message =
+      "Cannot import '" + stringToUtf8(isolate, specifier) + "': deploy a single bundled module";
+  isolate->ThrowException(v8::Exception::TypeError(v8str(isolate, message)));
+  return {};
+}
+
+std::string syntaxMessage(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                          const v8::TryCatch& try_catch) {
+  std::string text = toUtf8(isolate, try_catch.Exception());
+  v8::Local<v8::Message> message = try_catch.Message();
+  if (message.IsEmpty()) return text;
+  int line = message->GetLineNumber(context).FromMaybe(0);
+  int column = message->GetStartColumn(context).FromMaybe(0) + 1;
+  return text + " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
+}
+
+}  // namespace
+
+Result<v8::Local<v8::Module>> compileModule(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                            const std::string& name, const std::string& code) {
+  v8::TryCatch try_catch(isolate);
+  v8::ScriptOrigin origin(isolate, v8str(isolate, "fn:" + name + ".js"), 0, 0, false, -1,
+                          v8::Local<v8::Value>(), false, false, /*is_module=*/true);
+  v8::Local<v8::String> source_text;
+  if (!v8::String::NewFromUtf8(isolate, code.data(), v8::NewStringType::kNormal,
+                               static_cast<int>(code.size()))
+           .ToLocal(&source_text)) {
+    return Error{"syntax_error", "the module source is too large or not valid UTF-8"};
+  }
+  v8::ScriptCompiler::Source source(source_text, origin);
+  v8::Local<v8::Module> module;
+  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) {
+    return Error{"syntax_error", syntaxMessage(isolate, context, try_catch)};
+  }
+  auto requests = module->GetModuleRequests();
+  if (requests->Length() > 0) {
+    auto request = requests->Get(context, 0).As<v8::ModuleRequest>();
+    return Error{"unsupported_import", "import of '" +
+                                           stringToUtf8(isolate, request->GetSpecifier()) +
+                                           "' is not supported: deploy a single bundled module"};
+  }
+  return module;
+}
+
+Result<v8::Local<v8::Object>> evaluateModule(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                             v8::Local<v8::Module> module) {
+  v8::TryCatch try_catch(isolate);
+  auto fail = [&](v8::Local<v8::Value> exception) -> Error {
+    return Error{"module_error", describeException(isolate, context, exception)};
+  };
+  v8::Local<v8::Value> result;
+  if (!module->InstantiateModule(context, refuseImport).FromMaybe(false) ||
+      !module->Evaluate(context).ToLocal(&result)) {
+    return fail(try_catch.Exception());
+  }
+  isolate->PerformMicrotaskCheckpoint();
+  if (result->IsPromise()) {
+    auto promise = result.As<v8::Promise>();
+    if (promise->State() == v8::Promise::kRejected) return fail(promise->Result());
+    if (promise->State() == v8::Promise::kPending) {
+      return Error{"module_error", "the module's top-level await did not settle"};
+    }
+  }
+  auto ns = module->GetModuleNamespace().As<v8::Object>();
+  v8::Local<v8::Value> exported;
+  if (!ns->Get(context, v8str(isolate, "default")).ToLocal(&exported) || !exported->IsObject()) {
+    return Error{"module_error",
+                 "the module has no default export: use `export default { fetch(request, env, "
+                 "ctx) { ... } }`"};
+  }
+  auto handler = exported.As<v8::Object>();
+  v8::Local<v8::Value> fetch;
+  if (!handler->Get(context, v8str(isolate, "fetch")).ToLocal(&fetch) || !fetch->IsFunction()) {
+    if (try_catch.HasCaught()) return fail(try_catch.Exception());
+    return Error{"module_error",
+                 "the module's default export has no fetch(request, env, ctx) method"};
+  }
+  return handler;
+}
+
+}  // namespace quiver::isolates

@@ -1,0 +1,33 @@
+// The native side of the runtime: the functions the JS runtime reaches as `ops.<name>`. They are
+// listed in one table (runtimeOps) so that a startup snapshot can register every one as an
+// external reference, and so that adding an op is one function and one line.
+//
+// Ops find their host through isolate data slot kOpsHostSlot: the FunctionInstance (or the test
+// harness) that owns the isolate.
+#pragma once
+
+#include <v8.h>
+
+#include <span>
+#include <string_view>
+
+#include "host/log.h"
+
+namespace quiver::isolates {
+
+constexpr uint32_t kOpsHostSlot = 0;
+
+class OpsHost {
+ public:
+  virtual ~OpsHost() = default;
+  virtual void onConsole(host::LogLevel level, std::string_view text) = 0;
+};
+
+struct Op {
+  const char* name;
+  v8::FunctionCallback callback;
+};
+
+std::span<const Op> runtimeOps();
+
+}  // namespace quiver::isolates

@@ -1,0 +1,82 @@
+#include "isolates/runtime/runtime.h"
+
+#include "isolates/runtime/ops.h"
+#include "isolates/runtime/runtime_files.h"
+#include "isolates/v8_util.h"
+
+namespace quiver::isolates {
+namespace {
+
+Result<v8::Local<v8::Object>> makeOps(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+  auto ops = v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0);
+  for (const Op& op : runtimeOps()) {
+    v8::Local<v8::Function> fn;
+    if (!v8::Function::New(context, op.callback, v8::Local<v8::Value>(), 0,
+                           v8::ConstructorBehavior::kThrow)
+             .ToLocal(&fn) ||
+        ops->Set(context, v8str(isolate, op.name), fn).IsNothing()) {
+      return Error{"runtime_error", std::string("cannot create op ") + op.name};
+    }
+  }
+  return ops;
+}
+
+Result<v8::Local<v8::Function>> getFunction(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                            v8::Local<v8::Object> internals, const char* name) {
+  v8::Local<v8::Value> value;
+  if (!internals->Get(context, v8str(isolate, name)).ToLocal(&value) || !value->IsFunction()) {
+    return Error{"runtime_error", std::string("the runtime did not define internals.") + name};
+  }
+  return value.As<v8::Function>();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
+                                                  v8::Local<v8::Context> context) {
+  v8::HandleScope scope(isolate);
+  v8::TryCatch try_catch(isolate);
+  auto ops = makeOps(isolate, context);
+  if (!ops) return ops.error();
+  auto internals = v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0);
+  auto primordials = v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0);
+
+  for (size_t i = 0; i < kRuntimeFileCount; ++i) {
+    const RuntimeFile& file = kRuntimeFiles[i];
+    std::string source = "(function (ops, internals, primordials) { \"use strict\";\n";
+    source.append(file.source, file.length);
+    source.append("\n})");
+    std::string name = std::string("quiver:runtime/") + file.name;
+    v8::ScriptOrigin origin(isolate, v8str(isolate, name), -1);
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> fn;
+    v8::Local<v8::Value> argv[] = {*ops, internals, primordials};
+    v8::Local<v8::Value> ignored;
+    if (!v8::Script::Compile(context, v8str(isolate, source), &origin).ToLocal(&script) ||
+        !script->Run(context).ToLocal(&fn) || !fn->IsFunction() ||
+        !fn.As<v8::Function>()->Call(context, v8::Undefined(isolate), 3, argv).ToLocal(&ignored)) {
+      std::string detail = try_catch.HasCaught()
+                               ? describeException(isolate, context, try_catch.Exception())
+                               : "no function";
+      return Error{"runtime_error", "runtime file " + std::string(file.name) + ": " + detail};
+    }
+  }
+
+  std::unique_ptr<Runtime> runtime(new Runtime());
+  struct Slot {
+    const char* name;
+    v8::Global<v8::Function>* global;
+  } slots[] = {{"makeRequest", &runtime->make_request_},
+               {"makeContext", &runtime->make_context_},
+               {"responseRecord", &runtime->response_record_},
+               {"setBaseUrl", &runtime->set_base_url_}};
+  for (auto& slot : slots) {
+    auto fn = getFunction(isolate, context, internals, slot.name);
+    if (!fn) return fn.error();
+    slot.global->Reset(isolate, *fn);
+  }
+  runtime->internals_.Reset(isolate, internals);
+  return runtime;
+}
+
+}  // namespace quiver::isolates

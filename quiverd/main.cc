@@ -1,0 +1,235 @@
+// quiverd: the composition root. Parses flags, opens the store, starts one shard per core, each
+// with its own isolates (FunctionHost) and HTTP front (Gateway), and drains them on SIGTERM or
+// SIGINT. Only this file sees every layer.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "api-gateway/gateway.h"
+#include "api-gateway/listener.h"
+#include "api-gateway/services.h"
+#include "host/admin_token.h"
+#include "host/config.h"
+#include "host/function_registry.h"
+#include "host/log.h"
+#include "host/metrics.h"
+#include "host/shard.h"
+#include "host/store.h"
+#include "isolates/function_host.h"
+#include "isolates/platform.h"
+
+namespace {
+
+using namespace quiver;
+
+// "HOST:PORT" or "[V6]:PORT".
+Result<host::ListenAddress> parseListen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    return Error{"bad_flag", "expected HOST:PORT, got '" + text + "'"};
+  }
+  host::ListenAddress address;
+  address.host = text.substr(0, colon);
+  if (address.host.size() >= 2 && address.host.front() == '[' && address.host.back() == ']') {
+    address.host = address.host.substr(1, address.host.size() - 2);
+  }
+  try {
+    size_t used = 0;
+    address.port = std::stoi(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1 || address.port < 0 || address.port > 65535) throw 0;
+  } catch (...) {
+    return Error{"bad_flag", "bad port in '" + text + "'"};
+  }
+  return address;
+}
+
+// Everything one shard owns; created and destroyed on the shard's thread.
+struct ShardServices {
+  std::unique_ptr<isolates::FunctionHost> functions;
+  std::unique_ptr<gateway::Gateway> gateway;
+};
+
+// Counts shards that finished draining; main waits on it with the drain timeout.
+class DrainLatch {
+ public:
+  explicit DrainLatch(int count) : remaining_(count) {}
+  void done() {
+    std::lock_guard lock(mutex_);
+    if (--remaining_ == 0) cv_.notify_all();
+  }
+  bool waitFor(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [this] { return remaining_ <= 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int remaining_;
+};
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "quiverd: error: %s\n", message.c_str());
+  return 1;
+}
+
+int run(int argc, char** argv) {
+  host::HostConfig config;
+  CLI::App app{"quiverd: the Quiver function host"};
+  std::string listen = "0.0.0.0:8080", control = "127.0.0.1:9090";
+  app.add_option("--data-dir", config.data_dir, "Data directory (SQLite store, admin token)");
+  app.add_option("--listen", listen, "Public listener HOST:PORT (port 0: any free port)");
+  app.add_option("--control-listen", control, "Control listener HOST:PORT (admin API, metrics)");
+  app.add_option("--shards", config.shards, "Event-loop threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  app.add_option("--public-url", config.public_url,
+                 "Base URL clients use to reach the public listener");
+  app.add_option("--drain-timeout-ms", config.drain_timeout_ms,
+                 "On SIGTERM, how long in-flight requests may take to finish");
+  app.add_option("--header-timeout-ms", config.http.header_timeout_ms,
+                 "A request head must arrive within this many ms");
+  app.add_option("--idle-timeout-ms", config.http.idle_timeout_ms,
+                 "Idle keep-alive connections close after this many ms");
+  app.add_option("--max-body-bytes", config.http.max_body_bytes, "Request body limit (413)");
+  app.add_option("--max-code-bytes", config.max_code_bytes, "Code size limit per version (413)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  auto public_address = parseListen(listen);
+  if (!public_address) return fail("--listen: " + public_address.error().message);
+  auto control_address = parseListen(control);
+  if (!control_address) return fail("--control-listen: " + control_address.error().message);
+  if (config.shards == 0) config.shards = std::max(1u, std::thread::hardware_concurrency());
+
+  // Signals are taken by main with sigwait; every thread started later inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return fail("cannot create data dir " + config.data_dir + ": " + ec.message());
+  chmod(config.data_dir.c_str(), 0700);
+
+  auto token = host::resolveAdminToken(config.data_dir);
+  if (!token) return fail(token.error().message);
+  auto store = host::Store::open(std::filesystem::path(config.data_dir) / "quiver.db");
+  if (!store) return fail(store.error().message);
+  auto live = (*store)->loadLive();
+  if (!live) return fail(live.error().message);
+  host::FunctionRegistry registry;
+  for (auto& version : *live) registry.put(version);
+  host::Metrics metrics;
+  metrics.functionsDeployed().Set(static_cast<double>(registry.size()));
+  host::StderrLogSink logs;
+
+  isolates::initializeV8(argv[0]);
+
+  auto public_socket = gateway::bindListenSocket(*public_address);
+  if (!public_socket) return fail(public_socket.error().message);
+  auto control_socket = gateway::bindListenSocket(*control_address);
+  if (!control_socket) return fail(control_socket.error().message);
+  if (config.public_url.empty()) config.public_url = gateway::baseUrlFor(public_socket->address);
+  while (!config.public_url.empty() && config.public_url.back() == '/')
+    config.public_url.pop_back();
+
+  gateway::GatewayServices services{config,  **store,      registry,
+                                    metrics, token->value, config.public_url};
+
+  std::vector<std::unique_ptr<host::Shard>> shards;
+  std::vector<ShardServices> per_shard(config.shards);
+  for (int i = 0; i < config.shards; ++i) {
+    int public_fd = public_socket->fd, control_fd = control_socket->fd;
+    if (i > 0) {
+      auto p = gateway::bindListenSocket(public_socket->address);
+      auto c = gateway::bindListenSocket(control_socket->address);
+      if (!p) return fail(p.error().message);
+      if (!c) return fail(c.error().message);
+      public_fd = p->fd;
+      control_fd = c->fd;
+    }
+    auto shard = std::make_unique<host::Shard>(i);
+    auto* s = shard.get();
+    auto* mine = &per_shard[i];
+    shard->start([s, mine, &services, &registry, &metrics, &logs, public_fd, control_fd] {
+      mine->functions =
+          std::make_unique<isolates::FunctionHost>(s->loop(), registry, metrics, logs);
+      mine->gateway = std::make_unique<gateway::Gateway>(s->loop(), services, *mine->functions);
+      if (auto status = mine->gateway->listen(public_fd, control_fd); !status) {
+        host::logHost(host::LogLevel::kError, status.error().message);
+      }
+    });
+    shards.push_back(std::move(shard));
+  }
+
+  if (!token->created_file.empty()) {
+    std::printf("quiverd: admin token created in %s (mode 0600)\n", token->created_file.c_str());
+  }
+  std::printf("quiverd: public listener on %s\n",
+              gateway::baseUrlFor(public_socket->address).c_str());
+  std::printf("quiverd: control listener on %s\n",
+              gateway::baseUrlFor(control_socket->address).c_str());
+  std::printf("quiverd: ready (%d shards, %zu functions, data in %s)\n", config.shards,
+              registry.size(), config.data_dir.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  host::logHost(host::LogLevel::kInfo, sig == SIGTERM ? "SIGTERM: draining" : "SIGINT: draining");
+  services.draining = true;
+
+  DrainLatch latch(config.shards);
+  for (size_t i = 0; i < shards.size(); ++i) {
+    auto* shard = shards[i].get();
+    auto* mine = &per_shard[i];
+    shard->post([shard, mine, &latch] {
+      mine->gateway->drain([shard, mine, &latch] {
+        // Tear down on the next loop turn, outside the gateway's own call stack.
+        shard->post([shard, mine, &latch] {
+          mine->gateway.reset();
+          mine->functions.reset();
+          shard->stop();
+          latch.done();
+        });
+      });
+    });
+  }
+  if (!latch.waitFor(std::chrono::milliseconds(config.drain_timeout_ms))) {
+    host::logHost(host::LogLevel::kWarn, "drain timeout: closing the remaining connections");
+    for (size_t i = 0; i < shards.size(); ++i) {
+      auto* mine = &per_shard[i];
+      shards[i]->post([mine] {
+        if (mine->gateway) mine->gateway->closeAll();
+      });
+    }
+  }
+  for (auto& shard : shards) shard->join();
+  shards.clear();
+  isolates::shutdownV8();
+  host::logHost(host::LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}

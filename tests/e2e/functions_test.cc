@@ -1,0 +1,189 @@
+// Functions as users write them, through a real quiverd: sync and async handlers, errors and
+// their logs, bad return values, env, console, isolation, redeploys and binary bodies.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/support.h"
+
+namespace quiver::testing {
+namespace {
+
+class FunctionsTest : public ::testing::Test {
+ protected:
+  int deploy(const std::string& name, const std::string& code) {
+    return httpRequest(daemon_.controlPort(), "PUT", "/v1/functions/" + name, code,
+                       {{"authorization", "Bearer " + daemon_.token()}})
+        .status;
+  }
+  HttpReply get(const std::string& path, const std::string& body = "") {
+    return httpRequest(daemon_.publicPort(), body.empty() ? "GET" : "POST", path, body);
+  }
+  Quiverd daemon_;
+};
+
+TEST_F(FunctionsTest, SyncAndAsyncHandlers) {
+  ASSERT_EQ(deploy("sync", "export default { fetch() { return new Response('s'); } };"), 201);
+  ASSERT_EQ(deploy("async",
+                   "export default { async fetch(r) { await null; return new "
+                   "Response(await r.text(), { status: 201, statusText: 'Made' }); } };"),
+            201);
+  EXPECT_EQ(get("/fn/sync").body, "s");
+  auto reply = get("/fn/async", "payload");
+  EXPECT_EQ(reply.status, 201);
+  EXPECT_EQ(reply.reason, "Made");
+  EXPECT_EQ(reply.body, "payload");
+}
+
+TEST_F(FunctionsTest, ThrownErrorIs500AndTheStackGoesToTheLog) {
+  ASSERT_EQ(deploy("thrower", "export default { fetch() { throw new Error('kaboom-sync'); } };"),
+            201);
+  auto reply = get("/fn/thrower");
+  EXPECT_EQ(reply.status, 500);
+  auto j = nlohmann::json::parse(reply.body);
+  EXPECT_EQ(j["error"]["code"], "function_error");
+  EXPECT_EQ(j["error"]["request_id"], reply.header("x-request-id"));
+  ASSERT_TRUE(daemon_.waitForLog("kaboom-sync", std::chrono::seconds(5)));
+  std::string logs = daemon_.logs();
+  EXPECT_NE(logs.find("fn=thrower@1 req=" + reply.header("x-request-id") +
+                      " error: Uncaught "
+                      "Error: kaboom-sync"),
+            std::string::npos)
+      << logs;
+  EXPECT_NE(logs.find("at Object.fetch (fn:thrower.js:1"), std::string::npos) << logs;
+}
+
+TEST_F(FunctionsTest, RejectedPromiseIs500) {
+  ASSERT_EQ(deploy("rejecter",
+                   "export default { async fetch() { await 1; throw new "
+                   "TypeError('kaboom-async'); } };"),
+            201);
+  EXPECT_EQ(get("/fn/rejecter").status, 500);
+  EXPECT_TRUE(daemon_.waitForLog("TypeError: kaboom-async", std::chrono::seconds(5)));
+}
+
+TEST_F(FunctionsTest, NonResponseResultIs500WithAMessageSayingSo) {
+  ASSERT_EQ(deploy("wrong", "export default { fetch() { return { hello: 1 }; } };"), 201);
+  auto reply = get("/fn/wrong");
+  EXPECT_EQ(reply.status, 500);
+  auto message = nlohmann::json::parse(reply.body)["error"]["message"].get<std::string>();
+  EXPECT_NE(message.find("must return a Response"), std::string::npos) << message;
+  ASSERT_EQ(deploy("undef", "export default { async fetch() {} };"), 201);
+  auto undef = nlohmann::json::parse(get("/fn/undef").body)["error"]["message"].get<std::string>();
+  EXPECT_NE(undef.find("undefined"), std::string::npos) << undef;
+}
+
+TEST_F(FunctionsTest, ModuleThatFailsToStartIs500AndLogged) {
+  ASSERT_EQ(deploy("broken", "throw new Error('top-level-failure'); export default {};"), 201);
+  auto reply = get("/fn/broken");
+  EXPECT_EQ(reply.status, 500);
+  EXPECT_EQ(nlohmann::json::parse(reply.body)["error"]["code"], "function_start_failed");
+  EXPECT_TRUE(daemon_.waitForLog("top-level-failure", std::chrono::seconds(5)));
+  ASSERT_EQ(deploy("nofetch", "export default { notFetch() {} };"), 201);
+  auto nofetch = get("/fn/nofetch");
+  EXPECT_NE(nofetch.body.find("no fetch"), std::string::npos) << nofetch.body;
+}
+
+TEST_F(FunctionsTest, ConsoleLinesAreTheFunctionsLog) {
+  ASSERT_EQ(deploy("talker",
+                   "export default { fetch() { console.log('hello', 42, {a: [1]}); "
+                   "console.error('bad thing'); return new Response('ok'); } };"),
+            201);
+  auto reply = get("/fn/talker");
+  ASSERT_EQ(reply.status, 200);
+  std::string id = reply.header("x-request-id");
+  ASSERT_TRUE(daemon_.waitForLog("bad thing", std::chrono::seconds(5)));
+  std::string logs = daemon_.logs();
+  EXPECT_NE(logs.find("fn=talker@1 req=" + id + " log: hello 42 { a: [ 1 ] }"), std::string::npos)
+      << logs;
+  EXPECT_NE(logs.find("fn=talker@1 req=" + id + " error: bad thing"), std::string::npos) << logs;
+}
+
+TEST_F(FunctionsTest, FunctionsDoNotShareGlobals) {
+  ASSERT_EQ(
+      deploy("writer",
+             "globalThis.secret = 'mine'; Object.prototype.polluted = 1; "
+             "export default { fetch() { return new Response(String(globalThis.secret)); } };"),
+      201);
+  ASSERT_EQ(deploy("reader",
+                   "export default { fetch() { return new Response("
+                   "String(globalThis.secret) + ',' + String(({}).polluted)); } };"),
+            201);
+  EXPECT_EQ(get("/fn/writer").body, "mine");
+  EXPECT_EQ(get("/fn/reader").body, "undefined,undefined");
+}
+
+TEST_F(FunctionsTest, EvalIsRefusedAtRequestTime) {
+  ASSERT_EQ(deploy("evil",
+                   "export default { fetch() { try { return new Response(String(eval('1+1'))); } "
+                   "catch (e) { return new Response(e.name, { status: 400 }); } } };"),
+            201);
+  auto reply = get("/fn/evil");
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body, "EvalError");
+}
+
+TEST_F(FunctionsTest, RedeployServesTheNewVersion) {
+  ASSERT_EQ(deploy("ver", "export default { fetch() { return new Response('v1'); } };"), 201);
+  EXPECT_EQ(get("/fn/ver").body, "v1");
+  ASSERT_EQ(deploy("ver", "export default { fetch() { return new Response('v2'); } };"), 200);
+  // Every shard sees the new version on its next request.
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(get("/fn/ver").body, "v2");
+}
+
+TEST_F(FunctionsTest, BinaryBodiesAndHeadersRoundTrip) {
+  ASSERT_EQ(deploy("bytes", R"js(
+export default {
+  async fetch(request) {
+    const input = new Uint8Array(await request.arrayBuffer());
+    const out = new Uint8Array(input.length + 2);
+    out.set(input, 1);
+    out[0] = 0; out[out.length - 1] = 255;
+    const headers = new Headers({ "content-type": "application/octet-stream" });
+    headers.append("set-cookie", "a=1");
+    headers.append("set-cookie", "b=2");
+    headers.set("x-seen", request.headers.get("x-in") ?? "none");
+    return new Response(out.subarray(0), { headers });
+  },
+};)js"),
+            201);
+  std::string input("\x01\x02\x00\xfe", 4);
+  auto reply = httpRequest(daemon_.publicPort(), "POST", "/fn/bytes", input, {{"X-In", "yes"}});
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, std::string("\x00\x01\x02\x00\xfe\xff", 6));
+  EXPECT_EQ(reply.header("x-seen"), "yes");
+  int cookies = 0;
+  for (const auto& [name, value] : reply.headers) cookies += name == "set-cookie";
+  EXPECT_EQ(cookies, 2);
+}
+
+TEST_F(FunctionsTest, ResponseJsonAndRedirect) {
+  ASSERT_EQ(deploy("j", R"js(
+export default {
+  fetch(request) {
+    if (request.url.endsWith("/go")) return Response.redirect("/fn/j/there", 307);
+    return Response.json({ ok: true }, { status: 202 });
+  },
+};)js"),
+            201);
+  auto json = get("/fn/j");
+  EXPECT_EQ(json.status, 202);
+  EXPECT_EQ(json.header("content-type"), "application/json");
+  EXPECT_EQ(nlohmann::json::parse(json.body)["ok"], true);
+  auto redirect = get("/fn/j/go");
+  EXPECT_EQ(redirect.status, 307);
+  EXPECT_EQ(redirect.header("location"),
+            "http://127.0.0.1:" + std::to_string(daemon_.publicPort()) + "/fn/j/there");
+}
+
+TEST_F(FunctionsTest, DeepRecursionIsARangeErrorInsideTheFunction) {
+  ASSERT_EQ(deploy("deep",
+                   "function f(n) { return f(n + 1) + 1; } export default { fetch() { "
+                   "try { f(0); } catch (e) { return new Response(e.constructor.name); } } };"),
+            201);
+  EXPECT_EQ(get("/fn/deep").body, "RangeError");
+  EXPECT_EQ(get("/fn/deep").body, "RangeError");
+}
+
+}  // namespace
+}  // namespace quiver::testing

@@ -1,0 +1,160 @@
+// FunctionInstance without sockets: a real isolate running real modules through the runtime.
+#include "isolates/function_instance.h"
+
+#include "tests/unit/isolates/isolate_test_env.h"
+
+namespace quiver::testing {
+namespace {
+
+[[maybe_unused]] auto* const g_v8 = ::testing::AddGlobalTestEnvironment(new V8Environment);
+
+host::FunctionVersionPtr version(const std::string& code,
+                                 std::map<std::string, std::string> env = {}) {
+  auto v = std::make_shared<host::FunctionVersion>();
+  v->name = "t";
+  v->version = 7;
+  v->code = code;
+  v->config.env = std::move(env);
+  return v;
+}
+
+isolates::InvokeRequest request(std::string method, std::string url, std::string body = "",
+                                std::string id = "req-1") {
+  isolates::InvokeRequest r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  r.headers = {{"content-type", "text/plain"}, {"x-multi", "a"}, {"x-multi", "b"}};
+  r.body = std::move(body);
+  r.request_id = std::move(id);
+  return r;
+}
+
+class FunctionInstanceTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<isolates::FunctionInstance> make(const std::string& code,
+                                                   std::map<std::string, std::string> env = {}) {
+    auto created = isolates::FunctionInstance::create(version(code, std::move(env)), logs_);
+    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+    return created.ok() ? std::move(*created) : nullptr;
+  }
+  std::optional<isolates::InvokeResponse> call(isolates::FunctionInstance& f,
+                                               isolates::InvokeRequest r) {
+    std::optional<isolates::InvokeResponse> out;
+    f.invoke(std::move(r), [&](isolates::InvokeResponse response) { out = std::move(response); });
+    return out;
+  }
+  CollectingLogSink logs_;
+};
+
+TEST_F(FunctionInstanceTest, PassesRequestEnvAndReturnsTheResponse) {
+  auto f = make(R"js(
+export default {
+  async fetch(request, env, ctx) {
+    const text = await request.text();
+    return new Response(JSON.stringify([request.method, request.url, text,
+      request.headers.get("x-multi"), env.KEY, typeof ctx.waitUntil]),
+      { status: 203, headers: { "x-a": "1" } });
+  },
+};)js",
+                {{"KEY", "value"}});
+  ASSERT_TRUE(f);
+  auto r = call(*f, request("POST", "http://h/fn/t/x?y", "body"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 203);
+  EXPECT_EQ(r->body, R"(["POST","http://h/fn/t/x?y","body","a, b","value","function"])");
+  bool found = false;
+  for (auto& [n, v] : r->headers) found |= n == "x-a" && v == "1";
+  EXPECT_TRUE(found);
+  EXPECT_EQ(f->inFlight(), 0u);
+}
+
+TEST_F(FunctionInstanceTest, InterleavesConcurrentRequests) {
+  auto f = make(R"js(
+const waiting = [];
+export default {
+  async fetch(request) {
+    if (request.url.endsWith("/release")) {
+      for (const resolve of waiting) resolve("released");
+      return new Response("done");
+    }
+    return new Response(await new Promise((resolve) => waiting.push(resolve)));
+  },
+};)js");
+  ASSERT_TRUE(f);
+  std::vector<std::string> answers;
+  for (int i = 0; i < 3; ++i) {
+    f->invoke(request("GET", "http://h/wait"),
+              [&](isolates::InvokeResponse r) { answers.push_back(r.body); });
+  }
+  EXPECT_EQ(f->inFlight(), 3u);
+  EXPECT_TRUE(answers.empty());
+  auto release = call(*f, request("GET", "http://h/release"));
+  ASSERT_TRUE(release);
+  EXPECT_EQ(release->body, "done");
+  EXPECT_EQ(answers, std::vector<std::string>(3, "released"));
+  EXPECT_EQ(f->inFlight(), 0u);
+}
+
+TEST_F(FunctionInstanceTest, ErrorsBecomeHostErrorsAndLogLines) {
+  auto f = make(R"js(
+export default {
+  fetch(request) {
+    if (request.url.endsWith("/throw")) throw new RangeError("bad-range");
+    if (request.url.endsWith("/reject")) return Promise.reject(new Error("bad-reject"));
+    if (request.url.endsWith("/string")) throw "a string";
+    return 42;
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto thrown = call(*f, request("GET", "http://h/throw", "", "r-throw"));
+  ASSERT_TRUE(thrown);
+  EXPECT_EQ(thrown->status, 500);
+  EXPECT_EQ(thrown->error_code, "function_error");
+  auto rejected = call(*f, request("GET", "http://h/reject"));
+  ASSERT_TRUE(rejected);
+  EXPECT_EQ(rejected->error_code, "function_error");
+  auto string = call(*f, request("GET", "http://h/string"));
+  ASSERT_TRUE(string);
+  EXPECT_EQ(string->error_code, "function_error");
+  auto number = call(*f, request("GET", "http://h/number"));
+  ASSERT_TRUE(number);
+  EXPECT_EQ(number->error_code, "invalid_response");
+  EXPECT_NE(number->error_message.find("got a number"), std::string::npos) << number->error_message;
+  std::string all = logs_.all();
+  EXPECT_NE(all.find("Uncaught RangeError: bad-range"), std::string::npos) << all;
+  EXPECT_NE(all.find("Uncaught Error: bad-reject"), std::string::npos) << all;
+  EXPECT_NE(all.find("Uncaught a string"), std::string::npos) << all;
+  EXPECT_EQ(logs_.lines[0].request_id, "r-throw");
+  EXPECT_EQ(logs_.lines[0].function, "t");
+}
+
+TEST_F(FunctionInstanceTest, DiscardingAnInstanceAnswersItsPendingRequests) {
+  auto f = make("export default { fetch() { return new Promise(() => {}); } };");
+  ASSERT_TRUE(f);
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(request("GET", "http://h/"), [&](isolates::InvokeResponse r) { answer = r; });
+  EXPECT_FALSE(answer);
+  f.reset();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 503);
+}
+
+TEST_F(FunctionInstanceTest, StartFailuresAreReported) {
+  auto thrown = isolates::FunctionInstance::create(version("throw new Error('at-load');"), logs_);
+  ASSERT_FALSE(thrown.ok());
+  EXPECT_NE(thrown.error().message.find("at-load"), std::string::npos);
+  auto no_default = isolates::FunctionInstance::create(version("export const x = 1;"), logs_);
+  ASSERT_FALSE(no_default.ok());
+  EXPECT_NE(no_default.error().message.find("default export"), std::string::npos);
+}
+
+TEST_F(FunctionInstanceTest, StringBodiesAreUtf8OnTheWire) {
+  auto f = make("export default { fetch() { return new Response('h\\u00e9llo \\u{1F600}'); } };");
+  ASSERT_TRUE(f);
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "h\xc3\xa9llo \xf0\x9f\x98\x80");
+}
+
+}  // namespace
+}  // namespace quiver::testing
