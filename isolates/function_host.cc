@@ -1,9 +1,18 @@
 #include "isolates/function_host.h"
 
+#include <time.h>
+
 #include <chrono>
 
 namespace quiver::isolates {
 namespace {
+
+// CPU time of the calling thread: JS of one shard runs only on that shard's thread.
+double threadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -22,6 +31,10 @@ FunctionHost::~FunctionHost() {
 void FunctionHost::invoke(std::string_view function, InvokeRequest request, InvokeCallback done) {
   auto version = registry_.find(function);
   if (!version) {
+    if (auto it = instances_.find(std::string(function)); it != instances_.end()) {
+      retire(std::move(it->second));  // the function was deleted
+      instances_.erase(it);
+    }
     return done(InvokeResponse::hostError(404, "function_not_found",
                                           "no function named '" + std::string(function) + "'"));
   }
@@ -32,6 +45,7 @@ void FunctionHost::invoke(std::string_view function, InvokeRequest request, Invo
     return done(std::move(error));
   }
   auto start = std::chrono::steady_clock::now();
+  double cpu_start = threadCpuSeconds();
   std::string name = version->name;
   instance->invoke(std::move(request), [this, name = std::move(name), start,
                                         done = std::move(done)](InvokeResponse response) mutable {
@@ -39,6 +53,9 @@ void FunctionHost::invoke(std::string_view function, InvokeRequest request, Invo
     metrics_.invocationDuration(name).Observe(secondsSince(start));
     done(std::move(response));
   });
+  // The request's JS that ran in this entry (its synchronous part and the microtasks it queued);
+  // continuations woken later by timers or I/O are counted when those exist.
+  metrics_.invocationCpu(version->name).Observe(threadCpuSeconds() - cpu_start);
   collectRetired();
 }
 
