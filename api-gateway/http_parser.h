@@ -49,16 +49,28 @@ class HttpRequestParser {
  private:
   static HttpRequestParser& self(llhttp_t* p) { return *static_cast<HttpRequestParser*>(p->data); }
   static int onMessageBegin(llhttp_t* p);
+  static int onMethod(llhttp_t* p, const char* at, size_t n);
   static int onUrl(llhttp_t* p, const char* at, size_t n);
   static int onHeaderField(llhttp_t* p, const char* at, size_t n);
   static int onHeaderValue(llhttp_t* p, const char* at, size_t n);
   static int onHeaderValueComplete(llhttp_t* p);
   static int onHeadersComplete(llhttp_t* p);
   static int onBody(llhttp_t* p, const char* at, size_t n);
+  static int onChunkExtension(llhttp_t* p, const char* at, size_t n);
   static int onMessageComplete(llhttp_t* p);
 
   int fail(int status, std::string message);
-  bool addHeadBytes(size_t n);
+  // Bytes of the current head up to `end` (a pointer into the chunk being parsed): every byte
+  // counts, whitespace and line ends included, so padding cannot dodge the limit.
+  size_t headBytesUpTo(const char* end) const {
+    return head_base_ + static_cast<size_t>(end - (head_start_ ? head_start_ : chunk_begin_));
+  }
+  int checkHead(const char* end);
+  // Chunk extensions and trailers: bytes of the request that are not body, bounded with it.
+  int addBodyOverhead(size_t n);
+  int finishHeaderLine();
+  enum class ScanResult { kIncomplete, kComplete, kBad };
+  ScanResult scanHead();
 
   const host::HttpLimits& limits_;
   Sink& sink_;
@@ -67,7 +79,15 @@ class HttpRequestParser {
   HttpRequest current_;
   std::string field_;
   std::string value_;
-  size_t head_bytes_ = 0;
+  const char* chunk_begin_ = nullptr;  // the buffer feed() is parsing
+  const char* head_start_ = nullptr;   // where the current head began, if in this chunk
+  size_t head_base_ = 0;               // head bytes in earlier chunks
+  size_t body_overhead_ = 0;
+  const char* scan_from_ = nullptr;  // head bytes before it (in this chunk) were scanned
+  char last_[3] = {0, 0, 0};         // the last head bytes scanned
+  const char* chunk_end_ = nullptr;
+  bool upgrade_ = false;
+  int host_headers_ = 0;
   bool in_message_ = false;
   bool in_body_ = false;
   State state_ = State::kOk;
