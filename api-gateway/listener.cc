@@ -9,7 +9,7 @@
 
 namespace quiver::gateway {
 
-Result<BoundSocket> bindListenSocket(const host::ListenAddress& address) {
+Result<BoundSocket> bindListenSocket(const host::ListenAddress& address, BindMode mode) {
   sockaddr_storage storage{};
   socklen_t length = 0;
   auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
@@ -21,12 +21,22 @@ Result<BoundSocket> bindListenSocket(const host::ListenAddress& address) {
   } else {
     return Error{"bad_address", "not an IP address: " + address.host};
   }
+  auto where = address.host + ":" + std::to_string(address.port);
+  int one = 1;
+  if (mode == BindMode::kFirst && address.port != 0) {
+    // SO_REUSEPORT would let this process share a port with another quiverd (same user)
+    // without a word: a probe bound without it fails if anything listens there already.
+    int probe = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ::setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    int rc = ::bind(probe, reinterpret_cast<sockaddr*>(&storage), length);
+    int err = errno;
+    ::close(probe);
+    if (rc != 0) return Error{"listen_error", "cannot listen on " + where + ": " + strerror(err)};
+  }
   int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Error{"listen_error", std::string("socket: ") + strerror(errno)};
-  int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-  auto where = address.host + ":" + std::to_string(address.port);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
     std::string message = "cannot listen on " + where + ": " + strerror(errno);
     ::close(fd);

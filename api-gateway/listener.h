@@ -19,7 +19,10 @@ struct BoundSocket {
   host::ListenAddress address;  // with the actual port
 };
 
-Result<BoundSocket> bindListenSocket(const host::ListenAddress& address);
+// kFirst: the process's first socket on this address, which refuses a port something else
+// already listens on; kShard: a further socket on the port the first one got.
+enum class BindMode { kFirst, kShard };
+Result<BoundSocket> bindListenSocket(const host::ListenAddress& address, BindMode mode);
 
 // A libuv TCP handle listening on an already bound fd. The callback runs for each pending
 // connection, to accept it.

@@ -139,9 +139,9 @@ int run(int argc, char** argv) {
 
   isolates::initializeV8(argv[0]);
 
-  auto public_socket = gateway::bindListenSocket(*public_address);
+  auto public_socket = gateway::bindListenSocket(*public_address, gateway::BindMode::kFirst);
   if (!public_socket) return fail(public_socket.error().message);
-  auto control_socket = gateway::bindListenSocket(*control_address);
+  auto control_socket = gateway::bindListenSocket(*control_address, gateway::BindMode::kFirst);
   if (!control_socket) return fail(control_socket.error().message);
   if (config.public_url.empty()) config.public_url = gateway::baseUrlFor(public_socket->address);
   while (!config.public_url.empty() && config.public_url.back() == '/')
@@ -155,8 +155,8 @@ int run(int argc, char** argv) {
   for (int i = 0; i < config.shards; ++i) {
     int public_fd = public_socket->fd, control_fd = control_socket->fd;
     if (i > 0) {
-      auto p = gateway::bindListenSocket(public_socket->address);
-      auto c = gateway::bindListenSocket(control_socket->address);
+      auto p = gateway::bindListenSocket(public_socket->address, gateway::BindMode::kShard);
+      auto c = gateway::bindListenSocket(control_socket->address, gateway::BindMode::kShard);
       if (!p) return fail(p.error().message);
       if (!c) return fail(c.error().message);
       public_fd = p->fd;

@@ -144,6 +144,17 @@ TEST(DaemonTest, CodeSizeLimitIs413) {
   EXPECT_EQ(nlohmann::json::parse(reply.body)["error"]["code"], "code_too_large");
 }
 
+TEST(DaemonTest, RefusesAPortAnotherDaemonListensOn) {
+  Quiverd first;
+  auto second = runProgram(
+      {std::string(QUIVER_BINARY_DIR) + "/quiverd/quiverd", "--data-dir",
+       first.dataDir() + "/other", "--listen", "127.0.0.1:" + std::to_string(first.publicPort()),
+       "--control-listen", "127.0.0.1:0"},
+      {{"QUIVER_ADMIN_TOKEN", "x"}}, std::chrono::seconds(20));
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("Address already in use"), std::string::npos) << second.err;
+}
+
 TEST(DaemonTest, HealthAndReadiness) {
   Quiverd d;
   EXPECT_EQ(httpRequest(d.controlPort(), "GET", "/healthz").status, 200);
