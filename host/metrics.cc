@@ -48,30 +48,15 @@ class ProcessCollector : public prometheus::Collectable {
     };
     long ticks = sysconf(_SC_CLK_TCK);
     long page = sysconf(_SC_PAGESIZE);
-    unsigned long utime = 0, stime = 0, vsize = 0;
-    long rss = 0;
-    unsigned long long start = 0;
-    std::ifstream stat("/proc/self/stat");
-    std::string line;
-    std::getline(stat, line);
-    // Fields after the parenthesised command name, which may itself contain spaces.
-    auto close = line.rfind(')');
-    if (close != std::string::npos) {
-      std::istringstream in(line.substr(close + 2));
-      std::string skip;
-      for (int i = 3; i <= 13; ++i) in >> skip;
-      in >> utime >> stime;
-      for (int i = 16; i <= 21; ++i) in >> skip;
-      in >> start >> vsize >> rss;
-    }
+    Stat st = readStat();
     add("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
-        prometheus::MetricType::Counter, static_cast<double>(utime + stime) / ticks);
+        prometheus::MetricType::Counter, static_cast<double>(st.utime + st.stime) / ticks);
     add("process_resident_memory_bytes", "Resident memory size in bytes.",
-        prometheus::MetricType::Gauge, static_cast<double>(rss) * page);
+        prometheus::MetricType::Gauge, static_cast<double>(st.rss) * page);
     add("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-        prometheus::MetricType::Gauge, static_cast<double>(vsize));
+        prometheus::MetricType::Gauge, static_cast<double>(st.vsize));
     add("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
-        prometheus::MetricType::Gauge, bootTime() + static_cast<double>(start) / ticks);
+        prometheus::MetricType::Gauge, bootTime() + static_cast<double>(st.start) / ticks);
     add("process_open_fds", "Number of open file descriptors.", prometheus::MetricType::Gauge,
         openFds());
     struct rlimit lim {};
@@ -82,6 +67,28 @@ class ProcessCollector : public prometheus::Collectable {
   }
 
  private:
+  struct Stat {
+    unsigned long utime = 0, stime = 0, vsize = 0;
+    long rss = 0;
+    unsigned long long start = 0;
+  };
+  // /proc/self/stat, read and closed before the descriptors are counted.
+  static Stat readStat() {
+    Stat st;
+    std::ifstream stat("/proc/self/stat");
+    std::string line;
+    std::getline(stat, line);
+    // Fields after the parenthesised command name, which may itself contain spaces.
+    auto close = line.rfind(')');
+    if (close == std::string::npos) return st;
+    std::istringstream in(line.substr(close + 2));
+    std::string skip;
+    for (int i = 3; i <= 13; ++i) in >> skip;
+    in >> st.utime >> st.stime;
+    for (int i = 16; i <= 21; ++i) in >> skip;
+    in >> st.start >> st.vsize >> st.rss;
+    return st;
+  }
   static double bootTime() {
     std::ifstream in("/proc/stat");
     std::string key;

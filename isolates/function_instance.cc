@@ -1,5 +1,7 @@
 #include "isolates/function_instance.h"
 
+#include <vector>
+
 #include "isolates/module_loader.h"
 #include "isolates/v8_util.h"
 
@@ -78,7 +80,8 @@ v8::Local<v8::Object> FunctionInstance::makeEnv(v8::Local<v8::Context> context) 
   v8::Isolate* isolate = holder_.get();
   auto env = v8::Object::New(isolate);
   for (const auto& [key, value] : version_->config.env) {
-    env->CreateDataProperty(context, v8str(isolate, key), v8str(isolate, value)).Check();
+    // An env entry that cannot be defined (none can, on a fresh object) is skipped, not fatal.
+    (void)env->CreateDataProperty(context, v8str(isolate, key), v8str(isolate, value));
   }
   return env;
 }
@@ -114,18 +117,23 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
     return fail();
   }
 
-  auto headers = v8::Array::New(isolate, static_cast<int>(request.headers.size() * 2));
-  uint32_t i = 0;
+  // Array::New from elements defines own properties: setters user code may have put on
+  // Array.prototype or Object.prototype never run.
+  std::vector<v8::Local<v8::Value>> flat;
+  flat.reserve(request.headers.size() * 2);
   for (const auto& [name, value] : request.headers) {
     // Header bytes are Latin-1 per the Fetch standard's ByteString.
-    auto n = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(name.data()),
-                                        v8::NewStringType::kNormal, static_cast<int>(name.size()));
-    auto v = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(value.data()),
-                                        v8::NewStringType::kNormal, static_cast<int>(value.size()));
-    if (n.IsEmpty() || v.IsEmpty()) return fail();
-    headers->Set(context, i++, n.ToLocalChecked()).Check();
-    headers->Set(context, i++, v.ToLocalChecked()).Check();
+    for (const std::string* s : {&name, &value}) {
+      v8::Local<v8::String> str;
+      if (!v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(s->data()),
+                                      v8::NewStringType::kNormal, static_cast<int>(s->size()))
+               .ToLocal(&str)) {
+        return fail();
+      }
+      flat.push_back(str);
+    }
   }
+  auto headers = v8::Array::New(isolate, flat.data(), flat.size());
   bool has_body = !request.body.empty() || (request.method != "GET" && request.method != "HEAD");
   v8::Local<v8::Value> body = v8::Null(isolate);
   if (has_body) body = takeBody(isolate, std::move(request.body));
@@ -155,13 +163,10 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
 void FunctionInstance::watch(uint64_t id, v8::Local<v8::Promise> promise) {
   v8::Isolate* isolate = holder_.get();
   auto context = isolate->GetCurrentContext();
-  // The id travels as the callbacks' data; onSettled finds this instance via the isolate slot.
-  auto data_ok = v8::Array::New(isolate, 2);
-  data_ok->Set(context, 0, v8::Number::New(isolate, static_cast<double>(id))).Check();
-  data_ok->Set(context, 1, v8::False(isolate)).Check();
-  auto data_err = v8::Array::New(isolate, 2);
-  data_err->Set(context, 0, v8::Number::New(isolate, static_cast<double>(id))).Check();
-  data_err->Set(context, 1, v8::True(isolate)).Check();
+  // The callbacks' data is the id, doubled, plus one when it is the rejection handler;
+  // onSettled finds this instance through the isolate's data slot.
+  auto data_ok = v8::Number::New(isolate, static_cast<double>(id * 2));
+  auto data_err = v8::Number::New(isolate, static_cast<double>(id * 2 + 1));
   v8::Local<v8::Function> on_ok, on_err;
   if (!v8::Function::New(context, &FunctionInstance::onSettled, data_ok).ToLocal(&on_ok) ||
       !v8::Function::New(context, &FunctionInstance::onSettled, data_err).ToLocal(&on_err)) {
@@ -180,16 +185,11 @@ void FunctionInstance::onSettled(const v8::FunctionCallbackInfo<v8::Value>& args
   v8::Isolate* isolate = args.GetIsolate();
   auto* self =
       static_cast<FunctionInstance*>(static_cast<OpsHost*>(isolate->GetData(kOpsHostSlot)));
-  auto data = args.Data().As<v8::Array>();
-  auto context = isolate->GetCurrentContext();
-  v8::Local<v8::Value> id_value, rejected_value;
-  if (!data->Get(context, 0).ToLocal(&id_value) ||
-      !data->Get(context, 1).ToLocal(&rejected_value)) {
-    return;
-  }
-  uint64_t id = static_cast<uint64_t>(id_value.As<v8::Number>()->Value());
+  auto data = static_cast<uint64_t>(args.Data().As<v8::Number>()->Value());
+  uint64_t id = data / 2;
+  bool rejected = data % 2 == 1;
   v8::Local<v8::Value> value = args.Length() > 0 ? args[0] : v8::Undefined(isolate).As<v8::Value>();
-  self->settle(id, value, rejected_value->IsTrue());
+  self->settle(id, value, rejected);
 }
 
 void FunctionInstance::settle(uint64_t id, v8::Local<v8::Value> value, bool rejected) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -58,7 +59,7 @@ struct ShardServices {
   std::unique_ptr<gateway::Gateway> gateway;
 };
 
-// Counts shards that finished draining; main waits on it with the drain timeout.
+// Counts shards that reached a point (listening, drained); main waits on it with a timeout.
 class DrainLatch {
  public:
   explicit DrainLatch(int count) : remaining_(count) {}
@@ -152,6 +153,9 @@ int run(int argc, char** argv) {
 
   std::vector<std::unique_ptr<host::Shard>> shards;
   std::vector<ShardServices> per_shard(config.shards);
+  // "ready" is printed only once every shard listens: clients may connect the moment they see it.
+  DrainLatch listening(config.shards);
+  std::atomic<bool> listen_failed{false};
   for (int i = 0; i < config.shards; ++i) {
     int public_fd = public_socket->fd, control_fd = control_socket->fd;
     if (i > 0) {
@@ -165,17 +169,26 @@ int run(int argc, char** argv) {
     auto shard = std::make_unique<host::Shard>(i);
     auto* s = shard.get();
     auto* mine = &per_shard[i];
-    shard->start([s, mine, &services, &registry, &metrics, &logs, public_fd, control_fd] {
+    shard->start([s, mine, &services, &registry, &metrics, &logs, &listening, &listen_failed,
+                  public_fd, control_fd] {
       mine->functions =
           std::make_unique<isolates::FunctionHost>(s->loop(), registry, metrics, logs);
       mine->gateway = std::make_unique<gateway::Gateway>(s->loop(), services, *mine->functions);
       if (auto status = mine->gateway->listen(public_fd, control_fd); !status) {
         host::logHost(host::LogLevel::kError, status.error().message);
+        listen_failed = true;
       }
+      listening.done();
     });
     shards.push_back(std::move(shard));
   }
 
+  listening.waitFor(std::chrono::hours(1));
+  if (listen_failed) {
+    // Nothing was served: exiting without a drain loses nothing.
+    std::fflush(stderr);
+    std::_Exit(1);
+  }
   if (!token->created_file.empty()) {
     std::printf("quiverd: admin token created in %s (mode 0600)\n", token->created_file.c_str());
   }

@@ -113,6 +113,34 @@ TEST_F(FunctionsTest, FunctionsDoNotShareGlobals) {
   EXPECT_EQ(get("/fn/reader").body, "undefined,undefined");
 }
 
+TEST_F(FunctionsTest, PoisonedPrototypesDoNotBreakTheHost) {
+  ASSERT_EQ(deploy("poison", R"js(
+// Only names the runtime itself must not trip over: "then", "status" or "headers" getters would
+// be read by the language (thenables) and WebIDL (init dictionaries) on the user's own objects.
+for (const key of ["0", "1", "2", "3", "length", "done", "value"]) {
+  Object.defineProperty(Object.prototype, key, { set() { throw new Error("poisoned " + key); },
+                                                 get() { throw new Error("poisoned get " + key); },
+                                                 configurable: true });
+}
+Array.prototype.push = () => { throw new Error("no push"); };
+Promise.prototype.then = () => { throw new Error("no then"); };
+JSON.stringify = () => { throw new Error("no stringify"); };
+export default {
+  async fetch(request) {
+    return new Response(`ok ${request.method} ${request.headers.get("x-a")}`, {
+      headers: { "x-b": "c" },
+    });
+  },
+};)js"),
+            201);
+  for (int i = 0; i < 3; ++i) {
+    auto reply = httpRequest(daemon_.publicPort(), "GET", "/fn/poison", "", {{"x-a", "1"}});
+    EXPECT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.body, "ok GET 1") << daemon_.logs();
+    EXPECT_EQ(reply.header("x-b"), "c");
+  }
+}
+
 TEST_F(FunctionsTest, EvalIsRefusedAtRequestTime) {
   ASSERT_EQ(deploy("evil",
                    "export default { fetch() { try { return new Response(String(eval('1+1'))); } "

@@ -279,7 +279,7 @@ void HttpConnection::send(const std::string& bytes) {
 }
 
 bool HttpConnection::fill(Clock::time_point deadline) {
-  if (eof_) return false;
+  if (eof_ || fd_ < 0) return false;
   while (Clock::now() < deadline) {
     pollfd p{fd_, POLLIN, 0};
     int ms = static_cast<int>(

@@ -1,5 +1,4 @@
-// HttpRequestParser: requests, bodies, pipelining and pausing, and every way a request is
-// refused (431, 413, 400, 505, smuggling shapes), with small limits and arbitrary split points.
+// HttpRequestParser: parsing, pipelining, pausing, and every refusal (431/413/400/505/smuggling).
 #include "api-gateway/http_parser.h"
 
 #include <gtest/gtest.h>
@@ -387,8 +386,8 @@ TEST_F(HttpParserTest, ManyEmptyHeadersAre431) {
   EXPECT_TRUE(sink_.requests.empty());
 }
 
-// Header lines with an empty name and an empty value count zero bytes towards the head limit,
-// so without a bound a client grows the header list for as long as it keeps sending.
+// Header lines with an empty name and value carry no field bytes at all: the head limit must
+// still stop a client that sends them for ever (each one is an entry in the header list).
 TEST_F(HttpParserTest, EndlessEmptyHeaderLinesAreRefused) {
   std::string req = "GET / HTTP/1.1\r\nHost: h\r\n";
   for (int i = 0; i < 20000; ++i) req += ":\r\n";

@@ -1,0 +1,227 @@
+// The Response class (https://fetch.spec.whatwg.org/#response-class).
+//
+// Supported: new Response(body, init) with a string, ArrayBuffer, ArrayBufferView, null or
+// undefined body and the init members headers, status and statusText; Response.json(),
+// Response.redirect(), Response.error(); the attributes type, url, redirected, status, ok,
+// statusText, headers, body and bodyUsed; the body methods (22_body.js).
+// Not yet (a later change): clone().
+//
+// Exports on `internals`: isResponse, responseParts(response) -> { type, status, statusText,
+// headers, body } (body: InnerBody or null).
+
+const {
+  JSONStringify,
+  StringPrototypeCharCodeAt,
+  RangeError,
+  TypeError,
+} = primordials;
+const {
+  configureInterface,
+  illegalInvocation,
+  installGlobal,
+  isObject,
+  requiredArguments,
+  toByteString,
+  toDictionary,
+  toUnsignedShort,
+  toUSVString,
+} = internals.webidl;
+const {
+  appendHeader,
+  convertBodyInit,
+  convertHeadersInit,
+  createHeaders,
+  extractBody,
+  fillHeaders,
+  headersContain,
+  installBodyMixin,
+  parseUrlAgainstBase,
+  setHeadersGuard,
+} = internals;
+
+// https://fetch.spec.whatwg.org/#null-body-status
+function isNullBodyStatus(status) {
+  return status === 101 || status === 103 || status === 204 || status === 205 || status === 304;
+}
+
+// https://fetch.spec.whatwg.org/#redirect-status
+function isRedirectStatus(status) {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+// reason-phrase = *( HTAB / SP / VCHAR / obs-text ) (https://httpwg.org/specs/rfc9112.html#status.line)
+function isReasonPhrase(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = StringPrototypeCharCodeAt(text, i);
+    if (c !== 0x09 && (c < 0x20 || c === 0x7f || c > 0xff)) return false;
+  }
+  return true;
+}
+
+// https://fetch.spec.whatwg.org/#responseinit, members read in lexicographic order.
+function convertResponseInit(init, prefix) {
+  const dictionary = toDictionary(init, prefix, "init");
+  const result = { __proto__: null, headers: undefined, status: 200, statusText: "" };
+  if (dictionary === null) return result;
+  const headers = dictionary.headers;
+  if (headers !== undefined) result.headers = convertHeadersInit(headers, prefix);
+  const status = dictionary.status;
+  if (status !== undefined) result.status = toUnsignedShort(status);
+  const statusText = dictionary.statusText;
+  if (statusText !== undefined) result.statusText = toByteString(statusText, prefix, "statusText");
+  return result;
+}
+
+// Passed as `body` by internal callers to skip the constructor steps; unreachable by user code.
+const kInternal = { __proto__: null };
+
+let isResponse;
+let getResponseBody;
+let responseParts;
+let describeResponse;
+
+class Response {
+  #type = "default";
+  #status = 200;
+  #statusText = "";
+  #headers = createHeaders([], "response");
+  #body = null; // InnerBody | null
+
+  constructor(body = null, init = undefined) {
+    if (body === kInternal) return;
+    const prefix = "Failed to construct 'Response'";
+    const bodyInit = body === null ? null : convertBodyInit(body, prefix);
+    const options = convertResponseInit(init, prefix);
+    Response.#initialize(this, options, bodyInit === null ? null : extractBody(bodyInit), prefix);
+  }
+
+  // https://fetch.spec.whatwg.org/#initialize-a-response
+  static #initialize(response, options, bodyWithType, prefix) {
+    if (options.status < 200 || options.status > 599) {
+      throw new RangeError(`${prefix}: The status provided (${options.status}) is outside the range [200, 599].`);
+    }
+    if (!isReasonPhrase(options.statusText)) {
+      throw new TypeError(`${prefix}: Invalid statusText: "${options.statusText}".`);
+    }
+    response.#status = options.status;
+    response.#statusText = options.statusText;
+    if (options.headers !== undefined) fillHeaders(response.#headers, options.headers);
+    if (bodyWithType !== null) {
+      if (isNullBodyStatus(response.#status)) {
+        throw new TypeError(`${prefix}: Response with null body status (${response.#status}) cannot have body.`);
+      }
+      response.#body = bodyWithType.body;
+      if (bodyWithType.type !== null && !headersContain(response.#headers, "content-type")) {
+        appendHeader(response.#headers, "content-type", bodyWithType.type);
+      }
+    }
+  }
+
+  // https://fetch.spec.whatwg.org/#dom-response-error
+  static error() {
+    const response = new Response(kInternal);
+    response.#type = "error";
+    response.#status = 0;
+    setHeadersGuard(response.#headers, "immutable");
+    return response;
+  }
+
+  // https://fetch.spec.whatwg.org/#dom-response-redirect
+  static redirect(url, status = 302) {
+    const prefix = "Failed to execute 'redirect' on 'Response'";
+    requiredArguments(arguments.length, 1, prefix);
+    url = toUSVString(url, prefix, "Argument 1");
+    status = toUnsignedShort(status);
+    const parsed = parseUrlAgainstBase(url);
+    if (!isRedirectStatus(status)) {
+      throw new RangeError(`${prefix}: Invalid status code ${status}. The status must be one of 301, 302, 303, 307 or 308.`);
+    }
+    const response = new Response(kInternal);
+    response.#status = status;
+    appendHeader(response.#headers, "location", parsed.href);
+    setHeadersGuard(response.#headers, "immutable");
+    return response;
+  }
+
+  // https://fetch.spec.whatwg.org/#dom-response-json
+  static json(data, init = undefined) {
+    const prefix = "Failed to execute 'json' on 'Response'";
+    requiredArguments(arguments.length, 1, prefix);
+    const options = convertResponseInit(init, prefix);
+    const text = JSONStringify(data); // TypeError for BigInt and cycles
+    if (text === undefined) {
+      throw new TypeError(`${prefix}: The data is not JSON serializable.`);
+    }
+    const response = new Response(kInternal);
+    const extracted = extractBody(text);
+    Response.#initialize(response, options, { __proto__: null, body: extracted.body, type: "application/json" }, prefix);
+    return response;
+  }
+
+  static {
+    isResponse = (value) => isObject(value) && #body in value;
+    getResponseBody = (value) => {
+      if (!isResponse(value)) throw illegalInvocation();
+      return value.#body;
+    };
+    responseParts = (response) => ({
+      __proto__: null,
+      type: response.#type,
+      status: response.#status,
+      statusText: response.#statusText,
+      headers: response.#headers,
+      body: response.#body,
+    });
+    describeResponse = (response) => internals.makeDisplayObject(
+      Response.prototype,
+      ["status", "statusText", "headers", "type", "url", "redirected", "bodyUsed"],
+      [response.#status, response.#statusText, response.#headers, response.#type, "", false,
+        response.#body !== null && response.#body.used],
+    );
+  }
+
+  get type() {
+    if (!isResponse(this)) throw illegalInvocation();
+    return this.#type;
+  }
+
+  // Responses made by this runtime have an empty URL list, so url is "" and redirected false.
+  get url() {
+    if (!isResponse(this)) throw illegalInvocation();
+    return "";
+  }
+
+  get redirected() {
+    if (!isResponse(this)) throw illegalInvocation();
+    return false;
+  }
+
+  get status() {
+    if (!isResponse(this)) throw illegalInvocation();
+    return this.#status;
+  }
+
+  get ok() {
+    if (!isResponse(this)) throw illegalInvocation();
+    return this.#status >= 200 && this.#status <= 299;
+  }
+
+  get statusText() {
+    if (!isResponse(this)) throw illegalInvocation();
+    return this.#statusText;
+  }
+
+  get headers() {
+    if (!isResponse(this)) throw illegalInvocation();
+    return this.#headers;
+  }
+}
+
+installBodyMixin(Response.prototype, getResponseBody);
+configureInterface(Response, "Response");
+installGlobal("Response", Response);
+
+internals.registerInspector(isResponse, describeResponse);
+
+internals.isResponse = isResponse;
+internals.responseParts = responseParts;

@@ -1,0 +1,172 @@
+// The entry points the host (C++) calls around a fetch handler: building the incoming Request,
+// the handler's `ctx` (ExecutionContext, as in Cloudflare Workers:
+// https://developers.cloudflare.com/workers/runtime-apis/context/), and turning the handler's
+// result into a record the host can send. Related spec: https://fetch.spec.whatwg.org/#responses
+//
+// Exports on `internals` (setBaseUrl is in 05_url_resolve.js):
+//   makeRequest(method, url, headersFlat, body) -> Request
+//       method: string as received; url: absolute URL string; headersFlat: [name0, value0, …]
+//       with lowercase names, repeated names in order; body: ArrayBuffer or null (the runtime
+//       takes ownership of the ArrayBuffer; an empty one counts as no body). The request's
+//       headers are immutable. The values are trusted (not re-validated).
+//   makeContext() -> ExecutionContext with waitUntil(promise) and passThroughOnException().
+//   waitUntilSettled(ctx) -> Promise<void> (extra, optional for the host): fulfills once every
+//       promise passed to ctx.waitUntil() so far, and any added while waiting, has settled.
+//   responseRecord(value) -> [status, statusText, headersFlat, body]
+//       body: null, a string (the host encodes it to UTF-8) or a Uint8Array. Marks the
+//       response's body as used. Throws a TypeError for anything that cannot be sent.
+
+const {
+  ObjectGetPrototypeOf,
+  SafeArrayPush,
+  TypeError,
+  TypedArrayPrototypeGetLength,
+  Uint8Array,
+} = primordials;
+const {
+  bufferSourceView,
+  configureInterface,
+  illegalInvocation,
+  isArrayBufferView,
+  isObject,
+  requiredArguments,
+} = internals.webidl;
+const {
+  InnerBody,
+  createIncomingRequest,
+  formatLogArgs,
+  isResponse,
+  responseParts,
+  sortAndCombineHeaders,
+} = internals;
+
+function makeRequest(method, url, headersFlat, body) {
+  const list = [];
+  for (let i = 0; i + 1 < headersFlat.length; i += 2) {
+    SafeArrayPush(list, [`${headersFlat[i]}`, `${headersFlat[i + 1]}`]);
+  }
+  let innerBody = null;
+  if (body !== null && body !== undefined) {
+    // An ArrayBuffer per the contract; a view is accepted too. No copy: the runtime owns it.
+    const bytes = isArrayBufferView(body) ? bufferSourceView(body) : new Uint8Array(body);
+    if (TypedArrayPrototypeGetLength(bytes) > 0) innerBody = new InnerBody(bytes);
+  }
+  return createIncomingRequest(`${method}`, `${url}`, list, innerBody);
+}
+
+// --- ExecutionContext ---
+
+const kInternal = { __proto__: null }; // the only key that constructs an ExecutionContext
+
+let isExecutionContext;
+let contextPromises;
+
+class ExecutionContext {
+  #promises = [];
+
+  constructor(key) {
+    if (key !== kInternal) throw new TypeError("Illegal constructor");
+  }
+
+  static {
+    isExecutionContext = (value) => isObject(value) && #promises in value;
+    contextPromises = (context) => context.#promises;
+  }
+
+  // Extends the life of the invocation until `promise` settles. A rejection is logged (level
+  // "error") instead of being reported as an unhandled rejection.
+  waitUntil(promise) {
+    if (!isExecutionContext(this)) throw illegalInvocation();
+    requiredArguments(arguments.length, 1, "Failed to execute 'waitUntil' on 'ExecutionContext'");
+    SafeArrayPush(this.#promises, settle(promise));
+  }
+
+  // In Cloudflare Workers this makes an exception fall through to the origin server. Quiver has
+  // no origin behind a function, so this is a no-op kept for compatibility.
+  passThroughOnException() {
+    if (!isExecutionContext(this)) throw illegalInvocation();
+  }
+}
+
+// Waits for `value` and logs a rejection. `await` (unlike Promise.prototype.then) does not look
+// up Symbol.species, which user code could have redefined.
+async function settle(value) {
+  try {
+    await value;
+  } catch (reason) {
+    ops.log("error", `Uncaught (in waitUntil promise) ${formatLogArgs([reason])}`);
+  }
+}
+
+configureInterface(ExecutionContext, "ExecutionContext");
+
+function makeContext() {
+  return new ExecutionContext(kInternal);
+}
+
+// Resolves when all waitUntil promises (including ones registered meanwhile) have settled.
+async function waitUntilSettled(context) {
+  if (!isExecutionContext(context)) throw illegalInvocation();
+  const promises = contextPromises(context);
+  for (let i = 0; i < promises.length; i++) await promises[i];
+}
+
+// --- Response record ---
+
+function describe(value) {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "undefined":
+      return "undefined";
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "a boolean";
+    case "bigint":
+      return "a bigint";
+    case "symbol":
+      return "a symbol";
+    case "function":
+      return "a function";
+    default:
+      return `an object (${constructorName(value)})`;
+  }
+}
+
+function constructorName(object) {
+  try {
+    if (ObjectGetPrototypeOf(object) === null) return "null prototype";
+    const constructor = object.constructor;
+    const name = typeof constructor === "function" ? constructor.name : undefined;
+    return typeof name === "string" && name !== "" ? name : "Object";
+  } catch {
+    return "Object";
+  }
+}
+
+function responseRecord(value) {
+  if (!isResponse(value)) {
+    throw new TypeError(`The fetch handler must return a Response (or a Promise of one), got ${describe(value)}`);
+  }
+  const parts = responseParts(value);
+  if (parts.type === "error") throw new TypeError("Response.error() cannot be sent to a client");
+  let body = null;
+  if (parts.body !== null) {
+    if (parts.body.used) throw new TypeError("Response body has already been used");
+    body = parts.body.take();
+  }
+  const pairs = sortAndCombineHeaders(parts.headers);
+  const headersFlat = [];
+  for (let i = 0; i < pairs.length; i++) {
+    SafeArrayPush(headersFlat, pairs[i][0]);
+    SafeArrayPush(headersFlat, pairs[i][1]);
+  }
+  return [parts.status, parts.statusText, headersFlat, body];
+}
+
+internals.makeRequest = makeRequest;
+internals.makeContext = makeContext;
+internals.waitUntilSettled = waitUntilSettled;
+internals.responseRecord = responseRecord;

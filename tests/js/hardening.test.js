@@ -1,0 +1,395 @@
+// Tests that the runtime keeps working when user code monkey-patches builtins after the runtime
+// loaded (isolates/runtime/js/00_primordials.js and its users).
+//
+// Each test patches, runs runtime operations while the patches are active (the test code itself
+// then uses only syntax, string concatenation and runtime APIs), restores everything in a
+// `finally`, and only then asserts.
+
+const realDefineProperty = Object.defineProperty;
+const realGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const RealTypeError = TypeError;
+const RealRangeError = RangeError;
+const RealSyntaxError = SyntaxError;
+const RealError = Error;
+const RealPromise = Promise;
+const RealUint8Array = Uint8Array;
+const RealArrayBuffer = ArrayBuffer;
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const ArrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]());
+const IteratorPrototype = Object.getPrototypeOf(ArrayIteratorPrototype);
+
+function poisoned(label) {
+  return function () {
+    throw new RealError(`patched builtin called: ${label}`);
+  };
+}
+
+// Applies [object, key, descriptor] patches, runs body (sync or async), restores the original
+// properties whatever happens, and returns body's result.
+async function withPatches(patches, body) {
+  const originals = [];
+  for (let i = 0; i < patches.length; i++) {
+    originals[i] = realGetOwnPropertyDescriptor(patches[i][0], patches[i][1]);
+  }
+  for (let i = 0; i < patches.length; i++) {
+    realDefineProperty(patches[i][0], patches[i][1], { __proto__: null, configurable: true, ...patches[i][2] });
+  }
+  try {
+    return await body();
+  } finally {
+    for (let i = patches.length - 1; i >= 0; i--) {
+      const object = patches[i][0];
+      const key = patches[i][1];
+      if (originals[i] === undefined) delete object[key];
+      else realDefineProperty(object, key, originals[i]);
+    }
+  }
+}
+
+// Patches every listed method of `object` with a thrower.
+function poisonMethods(object, keys, label) {
+  const patches = [];
+  for (const key of keys) {
+    patches.push([object, key, { value: poisoned(`${label}.${String(key)}`), writable: true }]);
+  }
+  return patches;
+}
+
+// A representative workout of the runtime; returns a summary string built with `+` only.
+async function exercise() {
+  let out = "";
+  const headers = new Headers({ "X-B": " 2 ", a: "1" });
+  headers.append("A", "3");
+  headers.append("Set-Cookie", "c=1");
+  headers.append("set-cookie", "d=2");
+  headers.set("x-b", "22");
+  headers.delete("nope");
+  out += headers.get("a") + ";" + headers.has("X-B") + ";" + headers.getSetCookie().length + ";";
+  const iterator = headers.entries();
+  const first = iterator.next();
+  out += first.value[0] + "=" + first.value[1] + ";";
+  let visited = 0;
+  headers.forEach(() => {
+    visited++;
+  });
+  out += visited + ";";
+  const copy = new Headers(headers);
+  out += copy.get("x-b") + ";";
+  try {
+    headers.append("bad name", "x");
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealTypeError) + ";";
+  }
+
+  const request = new Request("https://Example.com/a/../b?q", {
+    method: "post", body: "body", headers: { "X-R": "1" }, redirect: "manual",
+  });
+  out += request.method + " " + request.url + " " + request.redirect + " " + request.headers.get("content-type") + ";";
+  const forwarded = new Request(request, { headers: { "x-f": "1" } });
+  out += request.bodyUsed + ";" + (await forwarded.text()) + ";" + forwarded.bodyUsed + ";";
+  try {
+    await forwarded.text();
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealTypeError) + ";";
+  }
+
+  const buffer = new RealArrayBuffer(6);
+  const bytes = new RealUint8Array(buffer);
+  bytes[0] = 0xef;
+  bytes[1] = 0xbb;
+  bytes[2] = 0xbf;
+  bytes[3] = 0x7b;
+  bytes[4] = 0x7d;
+  bytes[5] = 0x21;
+  const response = new Response(new RealUint8Array(buffer, 0, 5), { status: 201, statusText: "Created", headers: { "x-s": "1" } });
+  out += response.status + " " + response.ok + " " + response.statusText + " " + response.headers.get("x-s") + ";";
+  const parsed = await response.json();
+  out += (typeof parsed) + ";";
+  const json = Response.json({ k: "v" }, { status: 202 });
+  out += json.headers.get("content-type") + " " + (await json.text()) + ";";
+  const redirect = Response.redirect("https://example.com/next", 307);
+  out += redirect.headers.get("location") + ";";
+  try {
+    redirect.headers.set("x", "1");
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealTypeError) + ";";
+  }
+  try {
+    new Response(null, { status: 99 });
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealRangeError) + ";";
+  }
+  out += Response.error().type + ";";
+  const arrayBuffer = await new Response("abc").arrayBuffer();
+  out += (arrayBuffer instanceof RealArrayBuffer) + ";";
+  const readBytes = await new Response(new RealUint8Array(buffer, 3, 2)).bytes();
+  out += (readBytes instanceof RealUint8Array) + ":" + readBytes[0] + "," + readBytes[1] + ";";
+  try {
+    await new Response("{").json();
+    out += "resolved;";
+  } catch (error) {
+    out += (error instanceof RealSyntaxError) + ";";
+  }
+
+  const logs = captureLogs(() => {
+    console.log("%s=%d %j", "n", 42, { j: 1 });
+    console.log({ a: 1, nested: { list: [1, "two"] } }, new Headers({ h: "1" }));
+    console.warn("w");
+    console.count("c");
+    console.countReset("c");
+    console.table({ r: { c: 1 } });
+    console.group("g");
+    console.error("e");
+    console.groupEnd();
+  });
+  for (let i = 0; i < logs.length; i++) out += logs[i][0] + ":" + logs[i][1] + "\n";
+  return out;
+}
+
+let baseline;
+
+test("baseline: the workout without patches", async () => {
+  baseline = await exercise();
+  assert(baseline.startsWith("1, 3;true;2;a=1, 3;4;22;true;POST https://example.com/b?q manual text/plain;charset=UTF-8;"), baseline);
+  assert(baseline.includes("log:n=42 {\"j\":1}\n"), baseline);
+  assert(baseline.includes("error:  e\n"), baseline);
+});
+
+async function assertSameAsBaseline(patches) {
+  if (baseline === undefined) baseline = await exercise();
+  const result = await withPatches(patches, exercise);
+  assertEquals(result, baseline);
+}
+
+test("Array.prototype methods and iteration patched", async () => {
+  const keys = [
+    "push", "pop", "shift", "unshift", "splice", "slice", "map", "filter", "forEach", "concat", "join",
+    "sort", "indexOf", "includes", "reduce", "some", "every", "find", "fill", "reverse", "keys",
+    "values", "entries", Symbol.iterator,
+  ];
+  await assertSameAsBaseline([
+    ...poisonMethods(Array.prototype, keys, "Array.prototype"),
+    ...poisonMethods(ArrayIteratorPrototype, ["next"], "ArrayIterator"),
+    [Array, Symbol.species, { get: poisoned("Array[Symbol.species]") }],
+    [Array, "isArray", { value: poisoned("Array.isArray"), writable: true }],
+    [Array, "from", { value: poisoned("Array.from"), writable: true }],
+  ]);
+});
+
+test("Array.prototype.push replaced by a recording function", async () => {
+  let calls = 0;
+  const push = Array.prototype.push;
+  await assertSameAsBaseline([[Array.prototype, "push", {
+    value() {
+      calls++;
+      return push.apply(this, arguments);
+    },
+    writable: true,
+  }]]);
+  assertEquals(calls, 0, "the runtime never calls the patched push");
+});
+
+test("String.prototype methods patched", async () => {
+  const keys = [
+    "toLowerCase", "toUpperCase", "trim", "trimStart", "trimEnd", "slice", "substring", "substr",
+    "indexOf", "lastIndexOf", "charCodeAt", "codePointAt", "charAt", "split", "replace", "replaceAll",
+    "includes", "startsWith", "endsWith", "padStart", "padEnd", "repeat", "concat", "toString",
+    "valueOf", "normalize", "at", "match", "search", Symbol.iterator,
+  ];
+  await assertSameAsBaseline(poisonMethods(String.prototype, keys, "String.prototype"));
+});
+
+test("JSON.parse and JSON.stringify patched", async () => {
+  await assertSameAsBaseline(poisonMethods(JSON, ["parse", "stringify"], "JSON"));
+});
+
+test("Promise.prototype and Promise statics patched", async () => {
+  await assertSameAsBaseline([
+    ...poisonMethods(Promise.prototype, ["then", "catch", "finally"], "Promise.prototype"),
+    ...poisonMethods(Promise, ["resolve", "reject", "all", "race"], "Promise"),
+    [Promise, Symbol.species, { get: poisoned("Promise[Symbol.species]") }],
+  ]);
+});
+
+test("body methods return real promises even with then patched", async () => {
+  let promise;
+  await withPatches(poisonMethods(Promise.prototype, ["then"], "Promise.prototype"), () => {
+    promise = new Response("x").text();
+  });
+  assert(promise instanceof RealPromise);
+  assertEquals(await promise, "x");
+});
+
+test("setters on Object.prototype for indices and member names", async () => {
+  const names = [
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "headers", "body", "method",
+    "status", "statusText", "url", "redirect", "type", "value", "done", "get", "set", "enumerable",
+    "writable", "configurable", "length", "name", "message", "list", "source", "used",
+  ];
+  await assertSameAsBaseline(names.map((name) => [Object.prototype, name, { set: poisoned(`Object.prototype.${name} setter`) }]));
+});
+
+test("arrays built under Object.prototype index setters still have their elements", async () => {
+  let cookies;
+  let pair;
+  await withPatches([
+    [Object.prototype, "0", { set: poisoned("0 setter") }],
+    [Object.prototype, "1", { set: poisoned("1 setter") }],
+  ], () => {
+    const headers = new Headers([["set-cookie", "a=1"], ["set-cookie", "b=2"]]);
+    cookies = headers.getSetCookie();
+    pair = headers.entries().next().value;
+  });
+  assertEquals(cookies, ["a=1", "b=2"]);
+  assertEquals(Object.getOwnPropertyNames(cookies), ["0", "1", "length"]);
+  assertEquals(pair, ["set-cookie", "a=1"]);
+});
+
+test("getters on Object.prototype for descriptor fields", async () => {
+  await assertSameAsBaseline([
+    [Object.prototype, "get", { get: poisoned("Object.prototype.get getter") }],
+    [Object.prototype, "set", { get: poisoned("Object.prototype.set getter") }],
+    [Object.prototype, "value", { get: poisoned("Object.prototype.value getter") }],
+    [Object.prototype, "writable", { get: poisoned("Object.prototype.writable getter") }],
+  ]);
+});
+
+test("Object and Reflect statics patched", async () => {
+  await assertSameAsBaseline([
+    ...poisonMethods(Object, [
+      "defineProperty", "defineProperties", "getOwnPropertyDescriptor", "getOwnPropertyNames", "keys",
+      "values", "entries", "getPrototypeOf", "setPrototypeOf", "create", "freeze", "assign", "is",
+      "getOwnPropertySymbols", "fromEntries",
+    ], "Object"),
+    ...poisonMethods(Reflect, ["apply", "construct", "defineProperty", "get", "set", "ownKeys", "getOwnPropertyDescriptor", "has"], "Reflect"),
+    ...poisonMethods(Object.prototype, ["hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toString", "valueOf", "toLocaleString"], "Object.prototype"),
+  ]);
+});
+
+test("Function.prototype call, apply and bind patched", async () => {
+  await assertSameAsBaseline(poisonMethods(Function.prototype, ["call", "apply", "bind", "toString"], "Function.prototype"));
+});
+
+test("Map, Set and WeakMap methods patched", async () => {
+  await assertSameAsBaseline([
+    ...poisonMethods(Map.prototype, ["get", "set", "has", "delete", "forEach", "entries", "keys", "values", Symbol.iterator], "Map.prototype"),
+    ...poisonMethods(Set.prototype, ["add", "has", "delete", "forEach", "values", Symbol.iterator], "Set.prototype"),
+    ...poisonMethods(WeakMap.prototype, ["get", "set", "has"], "WeakMap.prototype"),
+  ]);
+});
+
+test("typed array and ArrayBuffer members patched", async () => {
+  const accessor = (label) => ({ get: poisoned(label) });
+  await assertSameAsBaseline([
+    ...poisonMethods(TypedArrayPrototype, ["set", "subarray", "slice", "fill", "map", "join", Symbol.iterator], "TypedArray.prototype"),
+    [TypedArrayPrototype, "length", accessor("TypedArray.prototype.length")],
+    [TypedArrayPrototype, "byteLength", accessor("TypedArray.prototype.byteLength")],
+    [TypedArrayPrototype, "byteOffset", accessor("TypedArray.prototype.byteOffset")],
+    [TypedArrayPrototype, "buffer", accessor("TypedArray.prototype.buffer")],
+    [TypedArrayPrototype, Symbol.toStringTag, accessor("TypedArray.prototype[Symbol.toStringTag]")],
+    ...poisonMethods(ArrayBuffer.prototype, ["slice"], "ArrayBuffer.prototype"),
+    [ArrayBuffer.prototype, "byteLength", accessor("ArrayBuffer.prototype.byteLength")],
+    ...poisonMethods(ArrayBuffer, ["isView"], "ArrayBuffer"),
+  ]);
+});
+
+test("RegExp, Number, Symbol and Error members patched", async () => {
+  await assertSameAsBaseline([
+    ...poisonMethods(RegExp.prototype, ["exec", "test", "toString", Symbol.replace, Symbol.split, Symbol.match], "RegExp.prototype"),
+    ...poisonMethods(Number.prototype, ["toString", "toFixed", "valueOf"], "Number.prototype"),
+    ...poisonMethods(Number, ["isNaN", "parseInt", "parseFloat", "isInteger"], "Number"),
+    ...poisonMethods(Symbol.prototype, ["toString", "valueOf"], "Symbol.prototype"),
+    ...poisonMethods(Error.prototype, ["toString"], "Error.prototype"),
+    ...poisonMethods(Error, ["captureStackTrace"], "Error"),
+    ...poisonMethods(Math, ["min", "max", "floor", "round", "sqrt", "abs"], "Math"),
+    ...poisonMethods(Date, ["now"], "Date"),
+    ...poisonMethods(Date.prototype, ["getTime", "toISOString", "toString"], "Date.prototype"),
+  ]);
+});
+
+test("global constructors replaced", async () => {
+  const names = [
+    "Object", "Array", "String", "Number", "Boolean", "Symbol", "Promise", "Map", "Set", "WeakMap",
+    "RegExp", "Date", "TypeError", "RangeError", "SyntaxError", "ArrayBuffer", "Uint8Array",
+    "DataView", "JSON", "Math", "Reflect", "parseInt", "parseFloat", "Function",
+  ];
+  await assertSameAsBaseline(names.map((name) => [globalThis, name, { value: poisoned(`global ${name}`), writable: true }]));
+});
+
+test("errors thrown by the runtime are the original TypeError even if the global is replaced", async () => {
+  let error;
+  await withPatches([[globalThis, "TypeError", { value: function FakeTypeError() {}, writable: true }]], () => {
+    try {
+      new Headers().append("bad name", "x");
+    } catch (e) {
+      error = e;
+    }
+  });
+  assert(error instanceof RealTypeError);
+  assertEquals(Object.getPrototypeOf(error), RealTypeError.prototype);
+});
+
+test("Headers.prototype methods replaced by user code do not affect Request/Response", async () => {
+  let summary = "";
+  await withPatches(
+    poisonMethods(Headers.prototype, ["append", "set", "get", "has", "delete", "entries", "forEach", "getSetCookie", Symbol.iterator], "Headers.prototype"),
+    async () => {
+      const request = new Request("https://example.com/", { method: "POST", body: "x", headers: { a: "1" } });
+      const response = new Response("y", { headers: [["b", "2"]] });
+      const copy = new Request(request);
+      summary += request.method + " " + (await copy.text()) + " " + response.status + " " + (await response.text());
+      const logs = captureLogs(() => console.log(response.headers));
+      summary += " " + logs[0][1];
+    },
+  );
+  assertEquals(summary, "POST x 200 y Headers { b: '2', 'content-type': 'text/plain;charset=UTF-8' }");
+});
+
+test("deleting the globals does not break the runtime", async () => {
+  let summary = "";
+  await withPatches([
+    [globalThis, "Headers", { value: undefined, writable: true }],
+    [globalThis, "Request", { value: undefined, writable: true }],
+  ], async () => {
+    const response = new Response("z", { headers: { a: "1" } });
+    summary += (response.headers.constructor === undefined) + " " + response.headers.get("a");
+    summary += " " + Response.redirect("https://example.com/").headers.get("location");
+  });
+  assertEquals(summary, "false 1 https://example.com/");
+});
+
+test("Symbol.iterator patches only affect the user iterables they belong to", async () => {
+  // WebIDL sequence conversion legitimately uses the iterator protocol of user values: a patched
+  // Array.prototype[Symbol.iterator] is seen by `new Headers([[…]])`, while records are not.
+  let fromRecord;
+  let sequenceError;
+  await withPatches(poisonMethods(Array.prototype, [Symbol.iterator], "Array.prototype"), () => {
+    fromRecord = new Headers({ a: "1" }).get("a");
+    try {
+      new Headers([["a", "1"]]);
+    } catch (error) {
+      sequenceError = error;
+    }
+  });
+  assertEquals(fromRecord, "1");
+  assert(sequenceError instanceof RealError && sequenceError.message.includes("patched builtin called"));
+});
+
+test("console still formats after a user replaces Object.prototype.toString", async () => {
+  let text;
+  await withPatches(poisonMethods(Object.prototype, ["toString"], "Object.prototype"), () => {
+    const args = (function () {
+      return arguments;
+    })(1, 2);
+    text = captureLogs(() => console.log(args, [1], { a: 1 }))[0][1];
+  });
+  assertEquals(text, "[Arguments] { '0': 1, '1': 2 } [ 1 ] { a: 1 }");
+});
+
+test("the workout still matches after all patches were restored", async () => {
+  assertEquals(await exercise(), baseline);
+});
