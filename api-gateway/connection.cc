@@ -19,13 +19,6 @@ namespace {
 // buffer per thread is enough (the parser copies what it keeps).
 thread_local std::array<char, 64 * 1024> t_read_buffer;
 
-struct WriteRequest {
-  uv_write_t req;
-  Connection* connection;
-  std::string head;
-  std::string body;
-};
-
 bool isHopByHop(std::string_view name) {
   return name == "connection" || name == "keep-alive" || name == "transfer-encoding" ||
          name == "content-length" || name == "x-request-id" || name == "date" ||
@@ -255,29 +248,23 @@ void Connection::write(const Exchange& exchange, HttpResponse& response, bool cl
   if (!exchange.head_request && !bodyForbidden(response.status)) {
     req->body = std::move(response.body);
   }
-  uv_buf_t bufs[2] = {uv_buf_init(req->head.data(), static_cast<unsigned>(req->head.size())),
-                      uv_buf_init(req->body.data(), static_cast<unsigned>(req->body.size()))};
-  req->req.data = req;
-  int rc = uv_write(&req->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs,
-                    req->body.empty() ? 1 : 2, [](uv_write_t* w, int status) {
-                      auto* r = static_cast<WriteRequest*>(w->data);
-                      if (status < 0) r->connection->close();
-                      delete r;
-                    });
-  if (rc != 0) {
-    delete req;
-    close();
-  }
+  submit(req);
 }
 
 void Connection::writeRaw(std::string bytes) {
   auto* req = new WriteRequest{};
   req->connection = this;
   req->head = std::move(bytes);
-  uv_buf_t buf = uv_buf_init(req->head.data(), static_cast<unsigned>(req->head.size()));
+  submit(req);
+}
+
+// One uv_write for head and body; the request owns both until libuv is done with them.
+void Connection::submit(WriteRequest* req) {
+  uv_buf_t bufs[2] = {uv_buf_init(req->head.data(), static_cast<unsigned>(req->head.size())),
+                      uv_buf_init(req->body.data(), static_cast<unsigned>(req->body.size()))};
   req->req.data = req;
-  int rc = uv_write(&req->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1,
-                    [](uv_write_t* w, int status) {
+  int rc = uv_write(&req->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs,
+                    req->body.empty() ? 1 : 2, [](uv_write_t* w, int status) {
                       auto* r = static_cast<WriteRequest*>(w->data);
                       if (status < 0) r->connection->close();
                       delete r;

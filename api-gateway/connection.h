@@ -27,6 +27,14 @@ namespace quiver::gateway {
 
 class Connection;
 
+// One response (or interim 100 Continue) on its way out; owns its bytes until written.
+struct WriteRequest {
+  uv_write_t req;
+  Connection* connection;
+  std::string head;
+  std::string body;
+};
+
 // One request's slot in its connection's response queue.
 struct Exchange {
   Connection* connection = nullptr;  // nullptr once the connection is gone
@@ -96,6 +104,7 @@ class Connection final : private HttpRequestParser::Sink {
   void flush();
   void write(const Exchange& exchange, HttpResponse& response, bool close_after);
   void writeRaw(std::string bytes);
+  void submit(WriteRequest* req);
   void shutdownAndClose();
   void armTimer(uint64_t ms);
   void updateTimer();
