@@ -242,6 +242,8 @@ int HttpRequestParser::onHeadersComplete(llhttp_t* p) {
     if (s.state_ != State::kFailed) s.fail(400, "malformed HTTP request: bad end of head");
     return HPE_USER;
   }
+  // The whole head, its final CRLF CRLF included, however the network split it.
+  if (int rc = s.checkHead(s.scan_from_)) return rc;
   s.in_body_ = true;
   s.sink_.onHeadersComplete(s.current_);
   return 0;

@@ -39,7 +39,7 @@ class HttpRequestParser {
   void resume();
 
   State state() const { return state_; }
-  // Only meaningful when state() == kFailed: 400, 413 or 431, and why.
+  // Only meaningful when state() == kFailed: 400, 413, 431 or 505, and why.
   int errorStatus() const { return error_status_; }
   const std::string& errorMessage() const { return error_message_; }
   // True between the first byte of a request and its end.

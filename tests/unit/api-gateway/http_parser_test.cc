@@ -398,6 +398,34 @@ TEST_F(HttpParserTest, EndlessEmptyHeaderLinesAreRefused) {
   EXPECT_TRUE(sink_.heads.empty());
 }
 
+// Whether a head near the limit fits must not depend on where the network cut it: try heads a
+// few bytes either side of the limit, each cut once at every offset.
+TEST_F(HttpParserTest, HeadLimitDoesNotDependOnSplitPoints) {
+  const std::string prefix = "GET / HTTP/1.1\r\nHost: h\r\nX-Pad: ";
+  std::vector<std::string> mismatches;
+  for (size_t size = limits_.max_head_bytes - 4; size <= limits_.max_head_bytes + 6; ++size) {
+    std::string req = prefix + std::string(size - prefix.size() - 4, 'p') + "\r\n\r\n";
+    RecordingSink whole_sink;
+    HttpRequestParser whole(limits_, whole_sink);
+    whole.feed(req.data(), req.size());
+    for (size_t cut = 1; cut < req.size(); ++cut) {
+      RecordingSink sink;
+      HttpRequestParser parser(limits_, sink);
+      size_t first = parser.feed(req.data(), cut);
+      if (parser.state() == State::kOk) parser.feed(req.data() + first, req.size() - first);
+      if (parser.state() != whole.state() || parser.errorStatus() != whole.errorStatus() ||
+          sink.requests.size() != whole_sink.requests.size()) {
+        mismatches.push_back("head of " + std::to_string(size) + " bytes cut at " +
+                             std::to_string(cut) + ": status " +
+                             std::to_string(parser.errorStatus()) + ", in one piece " +
+                             std::to_string(whole.errorStatus()));
+      }
+    }
+  }
+  EXPECT_TRUE(mismatches.empty()) << mismatches.size()
+                                  << " mismatches, first: " << mismatches.front();
+}
+
 TEST_F(HttpParserTest, ContentLengthOverLimitIs413BeforeAnyBodyByte) {
   std::string head = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n";
   feed(head);  // no body byte has been sent

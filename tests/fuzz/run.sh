@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target for the HTTP request parser with clang into build-fuzz/ and runs
+# it for ${QUIVER_FUZZ_SECONDS:-30} s on a copy of tests/fuzz/corpus. Exits non-zero when the
+# fuzzer finds a crash; the input that caused it is kept in build-fuzz/artifacts/.
+# Without clang there is nothing to run: it says so and exits 0.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$root/tests/fuzz"
+build="$root/build-fuzz"
+seconds="${QUIVER_FUZZ_SECONDS:-30}"
+
+if ! command -v clang++ >/dev/null 2>&1 || ! command -v clang >/dev/null 2>&1; then
+  echo "fuzz: clang/clang++ not found, skipping"
+  exit 0
+fi
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DQUIVER_FUZZ_ONLY=ON >/dev/null
+cmake --build "$build" --target http_parser_fuzz
+
+work="$(mktemp -d /tmp/quiver-fuzz-XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+cp -R "$here/corpus" "$work/corpus"
+mkdir -p "$build/artifacts"
+
+echo "fuzz: running http_parser_fuzz for ${seconds}s"
+status=0
+"$build/tests/fuzz/http_parser_fuzz" "$work/corpus" \
+  -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  -dict="$here/http.dict" -artifact_prefix="$build/artifacts/" -print_final_stats=1 ||
+  status=$?
+if [ "$status" -ne 0 ]; then
+  echo "fuzz: http_parser_fuzz failed (exit $status); reproducer in $build/artifacts/" >&2
+  exit "$status"
+fi
+echo "fuzz: no crash in ${seconds}s"
