@@ -204,7 +204,7 @@ void Connection::onExchangeReady() {
 }
 
 void Connection::flush() {
-  if (closing_) return;
+  if (closing_ || stream_) return;
   while (!exchanges_.empty() && exchanges_.front()->response) {
     auto exchange = std::move(exchanges_.front());
     exchanges_.pop_front();
@@ -213,7 +213,15 @@ void Connection::flush() {
     bool last = exchanges_.empty() && !parser_.inMessage();
     bool close_after =
         !exchange->keep_alive || response.close || ((stop_after_queue_ || draining_) && last);
-    write(*exchange, response, close_after);
+    auto stream = std::move(response.stream);
+    if (stream && (exchange->head_request || bodyForbidden(response.status))) {
+      stream->cancel();
+      stream.reset();
+    }
+    // HTTP/1.0 has no chunked coding: the body ends when the connection does.
+    if (stream && exchange->http10) close_after = true;
+    write(*exchange, response, close_after, stream != nullptr);
+    if (stream) return startStream(std::move(stream), !exchange->http10, close_after);
     if (close_after) return shutdownAndClose();
   }
   if (exchanges_.empty() && !parser_.inMessage() && (peer_eof_ || draining_)) {
@@ -222,7 +230,8 @@ void Connection::flush() {
   resumeParsing();
 }
 
-void Connection::write(const Exchange& exchange, HttpResponse& response, bool close_after) {
+void Connection::write(const Exchange& exchange, HttpResponse& response, bool close_after,
+                       bool streamed) {
   auto* req = new WriteRequest{};
   req->connection = this;
   std::string& head = req->head;
@@ -234,7 +243,9 @@ void Connection::write(const Exchange& exchange, HttpResponse& response, bool cl
     if (isHopByHop(name)) continue;
     head.append(name).append(": ").append(value).append("\r\n");
   }
-  if (!bodyForbidden(response.status)) {
+  if (streamed && !exchange.http10) {
+    head.append("transfer-encoding: chunked\r\n");
+  } else if (!streamed && !bodyForbidden(response.status)) {
     head.append("content-length: ").append(std::to_string(response.body.size())).append("\r\n");
   }
   head.append("date: ").append(httpDate()).append("\r\n");
@@ -266,13 +277,67 @@ void Connection::submit(WriteRequest* req) {
   int rc = uv_write(&req->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs,
                     req->body.empty() ? 1 : 2, [](uv_write_t* w, int status) {
                       auto* r = static_cast<WriteRequest*>(w->data);
-                      if (status < 0) r->connection->close();
+                      if (status < 0) {
+                        r->connection->close();
+                      } else if (r->pull_next) {
+                        r->connection->pullStream();
+                      }
                       delete r;
                     });
   if (rc != 0) {
     delete req;
     close();
   }
+}
+
+void Connection::startStream(std::shared_ptr<BodySource> stream, bool chunked, bool close_after) {
+  stream_ = std::move(stream);
+  stream_chunked_ = chunked;
+  stream_close_after_ = close_after;
+  uv_timer_stop(&timer_);
+  pullStream();
+}
+
+void Connection::pullStream() {
+  if (closing_ || !stream_) return;
+  std::weak_ptr<Connection*> weak = self_;
+  stream_->read([weak](BodySource::Event event, std::string chunk) {
+    if (auto self = weak.lock()) (*self)->onStreamEvent(event, std::move(chunk));
+  });
+}
+
+void Connection::onStreamEvent(BodySource::Event event, std::string chunk) {
+  if (closing_ || !stream_) return;
+  if (event == BodySource::Event::kError) {
+    // Mid-body there is no status left to send: cutting the connection tells the client.
+    stream_.reset();
+    return close();
+  }
+  auto* req = new WriteRequest{};
+  req->connection = this;
+  if (event == BodySource::Event::kData) {
+    if (chunk.empty()) return pullStream();  // an empty chunk would read as the end
+    if (stream_chunked_) {
+      char size[20];
+      std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+      req->head = size;
+      chunk.append("\r\n");
+    }
+    req->body = std::move(chunk);
+    req->pull_next = true;
+    return submit(req);
+  }
+  if (stream_chunked_) req->head = "0\r\n\r\n";
+  stream_.reset();
+  if (!req->head.empty()) {
+    submit(req);
+  } else {
+    delete req;
+  }
+  if (closing_) return;
+  if (stream_close_after_) return shutdownAndClose();
+  flush();
+  updateTimer();
 }
 
 void Connection::shutdownAndClose() {
@@ -303,6 +368,11 @@ void Connection::drain() {
 void Connection::close() {
   if (closing_) return;
   closing_ = true;
+  self_.reset();
+  if (stream_) {
+    stream_->cancel();
+    stream_.reset();
+  }
   for (auto& exchange : exchanges_) exchange->connection = nullptr;
   exchanges_.clear();
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &Connection::onClosed);
@@ -317,7 +387,7 @@ void Connection::onClosed(uv_handle_t* handle) {
 void Connection::armTimer(uint64_t ms) { uv_timer_start(&timer_, &Connection::onTimer, ms, 0); }
 
 void Connection::updateTimer() {
-  if (closing_) return;
+  if (closing_ || stream_) return;  // a streamed body's pace is the producer's and the client's
   if (parser_.inMessage()) {
     if (parser_.inBody()) {
       armTimer(limits_.idle_timeout_ms);  // restarted by every read while the body flows

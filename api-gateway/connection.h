@@ -33,6 +33,7 @@ struct WriteRequest {
   Connection* connection;
   std::string head;
   std::string body;
+  bool pull_next = false;  // a chunk of a streamed body: ask for the next once written
 };
 
 // One request's slot in its connection's response queue.
@@ -102,9 +103,12 @@ class Connection final : private HttpRequestParser::Sink {
   void resumeParsing();
   void failRequest(int status, std::string_view code, std::string_view message);
   void flush();
-  void write(const Exchange& exchange, HttpResponse& response, bool close_after);
+  void write(const Exchange& exchange, HttpResponse& response, bool close_after, bool streamed);
   void writeRaw(std::string bytes);
   void submit(WriteRequest* req);
+  void startStream(std::shared_ptr<BodySource> stream, bool chunked, bool close_after);
+  void pullStream();
+  void onStreamEvent(BodySource::Event event, std::string chunk);
   void shutdownAndClose();
   void armTimer(uint64_t ms);
   void updateTimer();
@@ -126,6 +130,12 @@ class Connection final : private HttpRequestParser::Sink {
   bool stop_after_queue_ = false;  // no more requests will be read (error, upgrade, close)
   bool closing_ = false;
   bool timer_is_head_ = false;
+  // The response body being streamed; later responses wait for it to end.
+  std::shared_ptr<BodySource> stream_;
+  bool stream_chunked_ = false;
+  bool stream_close_after_ = false;
+  // Callbacks from a BodySource may come after this connection is gone: they hold a weak_ptr.
+  std::shared_ptr<Connection*> self_ = std::make_shared<Connection*>(this);
 };
 
 }  // namespace quiver::gateway

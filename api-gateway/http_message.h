@@ -2,6 +2,8 @@
 // be serialised. Plain data, no sockets.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,12 +35,27 @@ struct HttpRequest {
   }
 };
 
+// A response body produced over time, whose length is not known up front: the connection sends
+// it chunked (to HTTP/1.0 clients: until close) and asks for the next chunk only once the
+// previous one was written, so a slow client slows the producer.
+class BodySource {
+ public:
+  enum class Event { kData, kEnd, kError };
+  using Sink = std::function<void(Event event, std::string chunk)>;
+  virtual ~BodySource() = default;
+  // Calls `sink` exactly once, now or later, on the connection's thread.
+  virtual void read(Sink sink) = 0;
+  // The client went away: no read() follows.
+  virtual void cancel() {}
+};
+
 struct HttpResponse {
   int status = 200;
   std::string reason;  // empty: the standard phrase for `status`
   HeaderList headers;
   std::string body;
-  bool close = false;  // close the connection after this response
+  std::shared_ptr<BodySource> stream;  // when set, the body (length unknown); `body` is unused
+  bool close = false;                  // close the connection after this response
 };
 
 std::string_view reasonPhrase(int status);
