@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "host/function_version.h"
+
 namespace quiver::host {
 
 struct ListenAddress {
@@ -20,6 +22,14 @@ struct HttpLimits {
   size_t max_pipelined = 32;                 // requests parsed ahead of their responses
 };
 
+// Limits as the host applies them: every field set (no zeros).
+struct LimitValues {
+  uint32_t cpu_ms = 1000;
+  uint32_t memory_mb = 128;
+  uint32_t timeout_s = 30;
+  uint32_t max_concurrency = 1000;
+};
+
 struct HostConfig {
   std::string data_dir = "./quiver-data";
   ListenAddress listen{"0.0.0.0", 8080};
@@ -29,6 +39,17 @@ struct HostConfig {
   uint64_t drain_timeout_ms = 10'000;
   size_t max_code_bytes = 10 * 1024 * 1024;
   HttpLimits http;
+  LimitValues limits;  // defaults for versions that do not set their own
+  LimitValues max_limits{30'000, 1024, 900, 10'000};  // the most a deploy may ask for
+  size_t max_queue = 1000;  // requests waiting per function per shard once all slots are busy
 };
+
+// What a version actually runs with: its own limits, or the host's defaults.
+inline LimitValues effectiveLimits(const LimitValues& defaults, const FunctionLimits& own) {
+  auto pick = [](uint32_t mine, uint32_t fallback) { return mine ? mine : fallback; };
+  return {pick(own.cpu_ms, defaults.cpu_ms), pick(own.memory_mb, defaults.memory_mb),
+          pick(own.timeout_s, defaults.timeout_s),
+          pick(own.max_concurrency, defaults.max_concurrency)};
+}
 
 }  // namespace quiver::host

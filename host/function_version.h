@@ -9,9 +9,20 @@
 
 namespace quiver::host {
 
+// Resource limits of one version. 0 means "the host's default" (HostConfig::limits); a
+// deploy asking for more than the host's maximum (HostConfig::max_limits) is refused.
+struct FunctionLimits {
+  uint32_t cpu_ms = 0;           // thread CPU time per request
+  uint32_t memory_mb = 0;        // V8 heap (and, separately, ArrayBuffer bytes) per isolate
+  uint32_t timeout_s = 0;        // wall time per request
+  uint32_t max_concurrency = 0;  // requests in flight per function, per shard
+};
+
 // Per-version settings chosen at deploy. Serialised as JSON in the store.
 struct FunctionConfig {
   std::map<std::string, std::string> env;
+  FunctionLimits limits;
+  bool allow_eval = false;  // eval() / new Function() from strings at request time
 };
 
 struct FunctionVersion {

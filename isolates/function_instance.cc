@@ -81,7 +81,9 @@ v8::Local<v8::Object> FunctionInstance::makeEnv(v8::Local<v8::Context> context) 
   auto env = v8::Object::New(isolate);
   for (const auto& [key, value] : version_->config.env) {
     // An env entry that cannot be defined (none can, on a fresh object) is skipped, not fatal.
-    (void)env->CreateDataProperty(context, v8str(isolate, key), v8str(isolate, value));
+    bool defined = env->CreateDataProperty(context, v8str(isolate, key), v8str(isolate, value))
+                       .FromMaybe(false);
+    (void)defined;
   }
   return env;
 }
