@@ -2,6 +2,9 @@
 
 #include <strings.h>
 
+#include <cstdint>
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "host/admin_token.h"
@@ -30,26 +33,133 @@ HttpResponse methodNotAllowed(const Responder& r, const char* allow) {
   return response;
 }
 
-// The deploy body: the module source itself, or JSON {"code": "...", "env": {"K": "V"}}.
-Result<std::pair<std::string, host::FunctionConfig>> parseDeployBody(const HttpRequest& request) {
+// The per-function limits a deploy may set, by their JSON key.
+struct LimitField {
+  const char* key;
+  uint32_t host::FunctionLimits::*own;
+  uint32_t host::LimitValues::*value;
+};
+
+constexpr LimitField kLimitFields[] = {
+    {"cpu_ms", &host::FunctionLimits::cpu_ms, &host::LimitValues::cpu_ms},
+    {"memory_mb", &host::FunctionLimits::memory_mb, &host::LimitValues::memory_mb},
+    {"timeout_s", &host::FunctionLimits::timeout_s, &host::LimitValues::timeout_s},
+    {"max_concurrency", &host::FunctionLimits::max_concurrency,
+     &host::LimitValues::max_concurrency},
+};
+
+// Client text quoted in an error message is cut short: it may be arbitrarily large.
+std::string shorten(std::string text) {
+  constexpr size_t kMax = 40;
+  return text.size() <= kMax ? text : text.substr(0, kMax) + "...";
+}
+
+// A client's JSON value for an error message, ASCII-only so the cut never splits a character.
+std::string excerpt(const json& value) {
+  return shorten(value.dump(-1, ' ', /*ensure_ascii=*/true, json::error_handler_t::replace));
+}
+
+const LimitField* findLimitField(const std::string& key) {
+  for (const auto& field : kLimitFields) {
+    if (key == field.key) return &field;
+  }
+  return nullptr;
+}
+
+// One "limits" entry: a positive integer no larger than the host maximum. Checked as uint64 so
+// that a value too big for the stored uint32 is still reported as too high, not as malformed.
+Result<uint32_t> parseLimitValue(const LimitField& field, const json& value,
+                                 const host::LimitValues& max) {
+  std::string name = std::string("limits.") + field.key;
+  if (!value.is_number_unsigned() || value.get<uint64_t>() == 0) {
+    return Error{"bad_request", name + " must be a positive integer, got " + excerpt(value)};
+  }
+  uint64_t wanted = value.get<uint64_t>();
+  if (wanted > max.*field.value) {
+    return Error{"limit_too_high", name + " " + std::to_string(wanted) +
+                                       " is above the host maximum " +
+                                       std::to_string(max.*field.value)};
+  }
+  return static_cast<uint32_t>(wanted);
+}
+
+// {"cpu_ms": N, "memory_mb": N, "timeout_s": N, "max_concurrency": N}, each optional; unknown
+// keys are refused so that a typo does not silently deploy with the host default.
+Result<host::FunctionLimits> parseLimits(const json& limits, const host::LimitValues& max) {
+  if (!limits.is_object()) return Error{"bad_request", "\"limits\" must be an object"};
+  host::FunctionLimits out;
+  for (auto& [key, value] : limits.items()) {
+    const LimitField* field = findLimitField(key);
+    if (!field) {
+      return Error{"bad_request", "limits." + shorten(key) +
+                                      " is not a limit (use cpu_ms, memory_mb, timeout_s, "
+                                      "max_concurrency)"};
+    }
+    auto parsed = parseLimitValue(*field, value, max);
+    if (!parsed) return parsed.error();
+    out.*field->own = *parsed;
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> parseEnv(const json& env) {
+  if (!env.is_object()) return Error{"bad_request", "\"env\" must be an object"};
+  std::map<std::string, std::string> out;
+  for (auto& [key, value] : env.items()) {
+    if (!value.is_string()) {
+      return Error{"bad_request", "env value for \"" + key + "\" must be a string"};
+    }
+    if (key.empty()) return Error{"bad_request", "env names must not be empty"};
+    out[key] = value.get<std::string>();
+  }
+  return out;
+}
+
+// The optional settings of a JSON deploy body: env, limits, allow_eval.
+Result<host::FunctionConfig> parseConfig(const json& body, const host::LimitValues& max) {
   host::FunctionConfig config;
-  if (!isJson(request)) return std::make_pair(request.body, config);
+  if (body.contains("env")) {
+    auto env = parseEnv(body["env"]);
+    if (!env) return env.error();
+    config.env = std::move(*env);
+  }
+  if (body.contains("limits")) {
+    auto limits = parseLimits(body["limits"], max);
+    if (!limits) return limits.error();
+    config.limits = *limits;
+  }
+  if (body.contains("allow_eval")) {
+    if (!body["allow_eval"].is_boolean()) {
+      return Error{"bad_request",
+                   "\"allow_eval\" must be true or false, got " + excerpt(body["allow_eval"])};
+    }
+    config.allow_eval = body["allow_eval"].get<bool>();
+  }
+  return config;
+}
+
+// The deploy body: the module source itself, or JSON
+// {"code": "...", "env": {"K": "V"}, "limits": {...}, "allow_eval": bool}.
+Result<std::pair<std::string, host::FunctionConfig>> parseDeployBody(const HttpRequest& request,
+                                                                     const host::LimitValues& max) {
+  if (!isJson(request)) return std::make_pair(request.body, host::FunctionConfig{});
   json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return Error{"bad_json", "the request body is not valid JSON"};
   if (!body.is_object() || !body.contains("code") || !body["code"].is_string()) {
     return Error{"bad_request", "the JSON body needs a string field \"code\""};
   }
-  if (body.contains("env")) {
-    if (!body["env"].is_object()) return Error{"bad_request", "\"env\" must be an object"};
-    for (auto& [key, value] : body["env"].items()) {
-      if (!value.is_string()) {
-        return Error{"bad_request", "env value for \"" + key + "\" must be a string"};
-      }
-      if (key.empty()) return Error{"bad_request", "env names must not be empty"};
-      config.env[key] = value.get<std::string>();
-    }
-  }
-  return std::make_pair(body["code"].get<std::string>(), config);
+  auto config = parseConfig(body, max);
+  if (!config) return config.error();
+  return std::make_pair(body["code"].get<std::string>(), std::move(*config));
+}
+
+// What a version runs with (its own limits, else the host's defaults), so clients never need to
+// know the host's flags.
+json effectiveLimitsJson(const host::HostConfig& config, const host::FunctionLimits& own) {
+  host::LimitValues effective = host::effectiveLimits(config.limits, own);
+  json out = json::object();
+  for (const auto& field : kLimitFields) out[field.key] = effective.*field.value;
+  return out;
 }
 
 }  // namespace
@@ -124,7 +234,7 @@ std::string ControlApi::functionUrl(std::string_view name) const {
 
 HttpResponse ControlApi::deploy(const HttpRequest& request, std::string_view name,
                                 const Responder& r) {
-  auto parsed = parseDeployBody(request);
+  auto parsed = parseDeployBody(request, services_.config.max_limits);
   if (!parsed)
     return errorResponse(400, parsed.error().code, parsed.error().message, r.requestId());
   auto& [code, config] = *parsed;
@@ -149,7 +259,9 @@ HttpResponse ControlApi::deploy(const HttpRequest& request, std::string_view nam
                {"version", v.version},
                {"sha256", v.sha256},
                {"created_at", v.created_at},
-               {"url", functionUrl(v.name)}};
+               {"url", functionUrl(v.name)},
+               {"limits", effectiveLimitsJson(services_.config, v.config.limits)},
+               {"allow_eval", v.config.allow_eval}};
   return jsonResponse(outcome->created ? 201 : 200, dump(body));
 }
 
@@ -190,6 +302,8 @@ HttpResponse ControlApi::info(std::string_view name, const Responder& r) {
                {"created_at", d.summary.created_at},
                {"updated_at", d.summary.updated_at},
                {"env_keys", d.env_keys},
+               {"limits", effectiveLimitsJson(services_.config, d.limits)},
+               {"allow_eval", d.allow_eval},
                {"versions", versions}};
   return jsonResponse(200, dump(body));
 }

@@ -1,4 +1,5 @@
-// `quiver info NAME`: a function's current state and its version history.
+// `quiver info NAME`: a function's current state (including its effective limits) and its
+// version history.
 #include <iostream>
 #include <memory>
 
@@ -20,6 +21,18 @@ std::string joinEnvKeys(const Json& reply) {
   return joined;
 }
 
+// One effective limit with its unit ("1000 ms"), or "-" from a daemon that does not report it.
+std::string limitText(const Json& reply, const char* key, const char* unit) {
+  if (!reply.contains("limits")) return "-";
+  std::string value = fieldText(reply["limits"], key);
+  return value == "-" || *unit == '\0' ? value : value + " " + unit;
+}
+
+std::string evalText(const Json& reply) {
+  if (!reply.contains("allow_eval") || !reply["allow_eval"].is_boolean()) return "-";
+  return reply["allow_eval"].get<bool>() ? "allowed" : "refused";
+}
+
 void printSummary(const Json& reply) {
   printFields({{"name", fieldText(reply, "name")},
                {"version", fieldText(reply, "version")},
@@ -27,7 +40,12 @@ void printSummary(const Json& reply) {
                {"url", fieldText(reply, "url")},
                {"created", fieldText(reply, "created_at")},
                {"updated", fieldText(reply, "updated_at")},
-               {"env keys", joinEnvKeys(reply)}});
+               {"env keys", joinEnvKeys(reply)},
+               {"cpu", limitText(reply, "cpu_ms", "ms")},
+               {"memory", limitText(reply, "memory_mb", "MB")},
+               {"timeout", limitText(reply, "timeout_s", "s")},
+               {"max concurrency", limitText(reply, "max_concurrency", "")},
+               {"eval", evalText(reply)}});
 }
 
 void printVersions(const Json& reply) {

@@ -232,7 +232,10 @@ Result<std::optional<FunctionDetail>> Store::get(const std::string& name) {
   if (rc != SQLITE_ROW) return sqlError("get");
   FunctionDetail detail;
   detail.summary = {q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4)};
-  for (auto& [key, value] : configFromJson(q.text(5)).env) detail.env_keys.push_back(key);
+  FunctionConfig config = configFromJson(q.text(5));
+  for (auto& [key, value] : config.env) detail.env_keys.push_back(key);
+  detail.limits = config.limits;
+  detail.allow_eval = config.allow_eval;
 
   Statement versions(db_,
                      "SELECT version, sha256, created_at, length(code) FROM versions "

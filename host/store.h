@@ -38,6 +38,8 @@ struct FunctionSummary {
 struct FunctionDetail {
   FunctionSummary summary;
   std::vector<std::string> env_keys;
+  FunctionLimits limits;  // the live version's own, zeros where it uses the host default
+  bool allow_eval = false;
   std::vector<VersionSummary> versions;  // newest first
 };
 

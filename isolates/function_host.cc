@@ -1,18 +1,9 @@
 #include "isolates/function_host.h"
 
-#include <time.h>
-
 #include <chrono>
 
 namespace quiver::isolates {
 namespace {
-
-// CPU time of the calling thread: JS of one shard runs only on that shard's thread.
-double threadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -20,12 +11,24 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-FunctionHost::FunctionHost(uv_loop_t* loop, const host::FunctionRegistry& registry,
-                           host::Metrics& metrics, host::LogSink& logs)
-    : loop_(loop), registry_(registry), metrics_(metrics), logs_(logs) {}
+FunctionHost::FunctionHost(uv_loop_t* loop, const host::HostConfig& config,
+                           const host::FunctionRegistry& registry, host::Metrics& metrics,
+                           host::LogSink& logs)
+    : loop_(loop),
+      config_(config),
+      registry_(registry),
+      metrics_(metrics),
+      logs_(logs),
+      watchdog_(Watchdog::instance().slotForThisThread()) {
+  uv_idle_init(loop_, &collector_);
+  collector_.data = this;
+}
 
 FunctionHost::~FunctionHost() {
   metrics_.isolates("warm").Decrement(static_cast<double>(instances_.size() + retired_.size()));
+  instances_.clear();
+  retired_.clear();
+  uv_close(reinterpret_cast<uv_handle_t*>(&collector_), nullptr);
 }
 
 void FunctionHost::invoke(std::string_view function, InvokeRequest request, InvokeCallback done) {
@@ -38,63 +41,117 @@ void FunctionHost::invoke(std::string_view function, InvokeRequest request, Invo
     return done(InvokeResponse::hostError(404, "function_not_found",
                                           "no function named '" + std::string(function) + "'"));
   }
+  auto limits = host::effectiveLimits(config_.limits, version->config.limits);
+  Admission& admission = admission_[version->name];
+  if (admission.in_flight >= limits.max_concurrency) {
+    if (admission.queue.size() >= config_.max_queue) {
+      metrics_.limitExceeded(version->name, "concurrency").Increment();
+      metrics_.invocations(version->name, 429).Increment();
+      return done(InvokeResponse::hostError(
+          429, "concurrency_limit",
+          "function " + version->name + " has " + std::to_string(admission.in_flight) +
+              " requests in flight (its limit) and " + std::to_string(admission.queue.size()) +
+              " waiting; try again later"));
+    }
+    admission.queue.push_back({std::move(request), std::move(done)});
+    return;
+  }
+  dispatch(version, std::move(request), std::move(done));
+}
+
+void FunctionHost::dispatch(const host::FunctionVersionPtr& version, InvokeRequest request,
+                            InvokeCallback done) {
   InvokeResponse error;
   FunctionInstance* instance = instanceFor(version, &error);
   if (!instance) {
     metrics_.invocations(version->name, error.status).Increment();
     return done(std::move(error));
   }
+  ++admission_[version->name].in_flight;
   auto start = std::chrono::steady_clock::now();
-  double cpu_start = threadCpuSeconds();
   std::string name = version->name;
   instance->invoke(std::move(request), [this, name = std::move(name), start,
                                         done = std::move(done)](InvokeResponse response) mutable {
     metrics_.invocations(name, response.status).Increment();
     metrics_.invocationDuration(name).Observe(secondsSince(start));
     done(std::move(response));
+    release(name);
   });
-  // The request's JS that ran in this entry (its synchronous part and the microtasks it queued);
-  // continuations woken later by timers or I/O are counted when those exist.
-  metrics_.invocationCpu(version->name).Observe(threadCpuSeconds() - cpu_start);
-  collectRetired();
+}
+
+// A request of `name` finished: its slot goes to the next waiting request, if any.
+void FunctionHost::release(const std::string& name) {
+  auto it = admission_.find(name);
+  if (it == admission_.end()) return;
+  Admission& admission = it->second;
+  if (admission.in_flight > 0) --admission.in_flight;
+  if (admission.queue.empty()) return;
+  Waiting next = std::move(admission.queue.front());
+  admission.queue.pop_front();
+  auto version = registry_.find(name);
+  if (!version) {
+    return next.done(
+        InvokeResponse::hostError(404, "function_not_found", "no function named '" + name + "'"));
+  }
+  dispatch(version, std::move(next.request), std::move(next.done));
 }
 
 FunctionInstance* FunctionHost::instanceFor(const host::FunctionVersionPtr& version,
                                             InvokeResponse* error) {
   auto it = instances_.find(version->name);
   if (it != instances_.end()) {
-    if (it->second->version()->version == version->version) return it->second.get();
+    if (it->second->version()->version == version->version && !it->second->dead()) {
+      return it->second.get();
+    }
     retire(std::move(it->second));
     instances_.erase(it);
   }
   auto start = std::chrono::steady_clock::now();
-  auto created = FunctionInstance::create(version, logs_);
+  auto limits = host::effectiveLimits(config_.limits, version->config.limits);
+  auto created = FunctionInstance::create(version, limits, {loop_, logs_, metrics_, watchdog_});
   if (!created) {
+    const Error& e = created.error();
     logs_.write({version->name, version->version, "", host::LogLevel::kError,
-                 "cannot start the function: " + created.error().message});
-    *error = InvokeResponse::hostError(500, "function_start_failed",
-                                       "the function failed to start: " + created.error().message);
+                 "cannot start the function: " + e.message});
+    bool limit = e.code.ends_with("_limit_exceeded");
+    *error = InvokeResponse::hostError(limit ? 503 : 500, limit ? e.code : "function_start_failed",
+                                       "the function failed to start: " + e.message);
     return nullptr;
   }
   metrics_.coldStarts(version->name).Increment();
   metrics_.coldStartDuration().Observe(secondsSince(start));
   metrics_.isolates("warm").Increment();
   auto* instance = created->get();
+  instance->setOnDead([this] { scheduleCollect(); });
   instances_.emplace(version->name, std::move(*created));
   return instance;
 }
 
 void FunctionHost::retire(std::unique_ptr<FunctionInstance> instance) {
-  if (instance->inFlight() == 0) {
-    metrics_.isolates("warm").Decrement();
-    return;  // destroyed here
-  }
   retired_.push_back(std::move(instance));
+  scheduleCollect();
+}
+
+// Instances are destroyed from an idle callback, never from inside one of their own calls.
+void FunctionHost::scheduleCollect() {
+  uv_idle_start(&collector_, [](uv_idle_t* idle) {
+    uv_idle_stop(idle);
+    static_cast<FunctionHost*>(idle->data)->collectRetired();
+  });
 }
 
 void FunctionHost::collectRetired() {
+  // Dead instances leave the warm map too, so the next request gets a fresh one.
+  for (auto it = instances_.begin(); it != instances_.end();) {
+    if (it->second->dead()) {
+      retired_.push_back(std::move(it->second));
+      it = instances_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   for (size_t i = 0; i < retired_.size();) {
-    if (retired_[i]->inFlight() == 0) {
+    if (retired_[i]->inFlight() == 0 || retired_[i]->dead()) {
       metrics_.isolates("warm").Decrement();
       retired_[i] = std::move(retired_.back());
       retired_.pop_back();

@@ -1,6 +1,8 @@
 // FunctionHost: a shard's Invoker. Keeps at most one warm FunctionInstance per function (the
-// live version's), creates one on a cold start, and replaces it when a new version goes live;
-// the old instance is kept until its in-flight requests finish.
+// live version's), creates one on a cold start, replaces it when a new version goes live (the
+// old one is kept until its in-flight requests finish), and disposes of instances a limit killed.
+// Admission: at most max_concurrency requests per function in flight on this shard, then a
+// bounded queue (HostConfig::max_queue), then 429.
 //
 // Owner: the shard (created and destroyed on the shard's thread). Reads the shared
 // FunctionRegistry on each request; writes only shard-local state and thread-safe metrics.
@@ -8,11 +10,13 @@
 
 #include <uv.h>
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "host/config.h"
 #include "host/function_registry.h"
 #include "host/log.h"
 #include "host/metrics.h"
@@ -23,8 +27,8 @@ namespace quiver::isolates {
 
 class FunctionHost final : public Invoker {
  public:
-  FunctionHost(uv_loop_t* loop, const host::FunctionRegistry& registry, host::Metrics& metrics,
-               host::LogSink& logs);
+  FunctionHost(uv_loop_t* loop, const host::HostConfig& config,
+               const host::FunctionRegistry& registry, host::Metrics& metrics, host::LogSink& logs);
   ~FunctionHost() override;
 
   void invoke(std::string_view function, InvokeRequest request, InvokeCallback done) override;
@@ -34,16 +38,34 @@ class FunctionHost final : public Invoker {
   size_t warmInstances() const { return instances_.size(); }
 
  private:
+  struct Waiting {
+    InvokeRequest request;
+    InvokeCallback done;
+  };
+  // Per function on this shard: requests in flight and those waiting for a slot.
+  struct Admission {
+    size_t in_flight = 0;
+    std::deque<Waiting> queue;
+  };
+
+  void dispatch(const host::FunctionVersionPtr& version, InvokeRequest request,
+                InvokeCallback done);
+  void release(const std::string& name);
   FunctionInstance* instanceFor(const host::FunctionVersionPtr& version, InvokeResponse* error);
   void retire(std::unique_ptr<FunctionInstance> instance);
   void collectRetired();
+  void scheduleCollect();
 
   uv_loop_t* loop_;
+  const host::HostConfig& config_;
   const host::FunctionRegistry& registry_;
   host::Metrics& metrics_;
   host::LogSink& logs_;
+  std::shared_ptr<Watchdog::Slot> watchdog_;
   std::unordered_map<std::string, std::unique_ptr<FunctionInstance>> instances_;
-  std::vector<std::unique_ptr<FunctionInstance>> retired_;  // old versions still serving
+  std::unordered_map<std::string, Admission> admission_;
+  std::vector<std::unique_ptr<FunctionInstance>> retired_;  // old versions still serving, dead ones
+  uv_idle_t collector_{};  // disposes of retired instances outside their own call stacks
 };
 
 }  // namespace quiver::isolates

@@ -8,6 +8,8 @@
 namespace quiver::isolates {
 namespace {
 
+constexpr int64_t kNanosPerMs = 1'000'000;
+
 // Header names and values are ByteStrings: one byte per code unit, no UTF-8 re-encoding.
 std::string toByteString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   if (!value->IsString()) return {};
@@ -29,20 +31,65 @@ v8::Local<v8::ArrayBuffer> takeBody(v8::Isolate* isolate, std::string body) {
 
 }  // namespace
 
-FunctionInstance::FunctionInstance(host::FunctionVersionPtr version, host::LogSink& logs)
-    : version_(std::move(version)), logs_(logs) {}
+std::string_view limitName(Limit limit) {
+  switch (limit) {
+    case Limit::kCpu:
+      return "cpu";
+    case Limit::kMemory:
+      return "memory";
+    case Limit::kWall:
+      return "wall_time";
+  }
+  return "unknown";
+}
+
+// A JS timer (setTimeout/setInterval). Heap-allocated because libuv frees handles only in the
+// close callback; the callback runs after the instance may be gone, so it touches only this.
+struct FunctionInstance::Timer {
+  uv_timer_t handle;
+  FunctionInstance* instance;
+  uint64_t id;
+  uint64_t request;
+  bool repeat;
+  v8::Global<v8::Function> callback;
+};
+
+// A request's wall-time limit.
+struct FunctionInstance::WallTimer {
+  uv_timer_t handle;
+  FunctionInstance* instance;
+  uint64_t request;
+};
+
+FunctionInstance::FunctionInstance(host::FunctionVersionPtr version,
+                                   const host::LimitValues& limits, InstanceServices services)
+    : version_(std::move(version)),
+      limits_(limits),
+      services_(std::move(services)),
+      holder_(IsolateOptions{
+          .max_heap_bytes = static_cast<size_t>(limits.memory_mb) * 1024 * 1024,
+          .max_array_buffer_bytes = static_cast<size_t>(limits.memory_mb) * 1024 * 1024,
+          .on_memory_exceeded = [this] { memory_exceeded_ = true; }}) {}
 
 FunctionInstance::~FunctionInstance() {
   // Requests still waiting get an answer: the instance is going away under them.
-  for (auto& [id, pending] : pending_) {
-    pending.done(InvokeResponse::hostError(503, "instance_discarded",
-                                           "the function instance was discarded"));
+  std::vector<uint64_t> ids;
+  for (auto& [id, state] : requests_) ids.push_back(id);
+  for (uint64_t id : ids) {
+    finish(id, InvokeResponse::hostError(503, "instance_discarded",
+                                         "the function instance was discarded"));
   }
+  for (auto& [done, response] : completed_) done(std::move(response));
+  std::vector<uint64_t> timers;
+  for (auto& [id, timer] : timers_) timers.push_back(id);
+  for (uint64_t id : timers) closeTimer(id);
 }
 
 Result<std::unique_ptr<FunctionInstance>> FunctionInstance::create(host::FunctionVersionPtr version,
-                                                                   host::LogSink& logs) {
-  std::unique_ptr<FunctionInstance> instance(new FunctionInstance(std::move(version), logs));
+                                                                   const host::LimitValues& limits,
+                                                                   InstanceServices services) {
+  std::unique_ptr<FunctionInstance> instance(
+      new FunctionInstance(std::move(version), limits, std::move(services)));
   if (auto status = instance->load(); !status) return status.error();
   return instance;
 }
@@ -50,37 +97,52 @@ Result<std::unique_ptr<FunctionInstance>> FunctionInstance::create(host::Functio
 Status FunctionInstance::load() {
   v8::Isolate* isolate = holder_.get();
   isolate->SetData(kOpsHostSlot, static_cast<OpsHost*>(this));
-  v8::Isolate::Scope isolate_scope(isolate);
-  v8::HandleScope handle_scope(isolate);
-  auto context = v8::Context::New(isolate);
-  v8::Context::Scope context_scope(context);
-  context_.Reset(isolate, context);
-
-  auto runtime = Runtime::install(isolate, context);
-  if (!runtime) return runtime.error();
-  runtime_ = std::move(*runtime);
-  // From here on user code runs: no eval() or new Function() from strings.
-  context->AllowCodeGenerationFromStrings(false);
-
-  auto module = compileModule(isolate, context, version_->name, version_->code);
-  if (!module) return module.error();
-  auto handler = evaluateModule(isolate, context, *module);
-  if (!handler) return handler.error();
-  handler_.Reset(isolate, *handler);
-  v8::Local<v8::Value> fetch;
-  if (!(*handler)->Get(context, v8str(isolate, "fetch")).ToLocal(&fetch) || !fetch->IsFunction()) {
-    return Error{"module_error", "the module's default export has no fetch method"};
+  Status status = okStatus();
+  runEntry(0, [&] {
+    auto context = v8::Context::New(isolate);
+    context_.Reset(isolate, context);
+    v8::Context::Scope context_scope(context);
+    auto runtime = Runtime::install(isolate, context);
+    if (!runtime) {
+      status = runtime.error();
+      return;
+    }
+    runtime_ = std::move(*runtime);
+    // From here on user code runs: no eval() or new Function() from strings unless allowed.
+    context->AllowCodeGenerationFromStrings(version_->config.allow_eval);
+    auto module = compileModule(isolate, context, version_->name, version_->code);
+    if (!module) {
+      status = module.error();
+      return;
+    }
+    auto handler = evaluateModule(isolate, context, *module);
+    if (!handler) {
+      status = handler.error();
+      return;
+    }
+    handler_.Reset(isolate, *handler);
+    v8::Local<v8::Value> fetch;
+    if (!(*handler)->Get(context, v8str(isolate, "fetch")).ToLocal(&fetch) ||
+        !fetch->IsFunction()) {
+      status = Error{"module_error", "the module's default export has no fetch method"};
+      return;
+    }
+    fetch_.Reset(isolate, fetch.As<v8::Function>());
+    env_.Reset(isolate, makeEnv(context));
+  });
+  if (dead_) {
+    Limit limit = memory_exceeded_ ? Limit::kMemory : Limit::kCpu;
+    return Error{std::string(limitName(limit)) + "_limit_exceeded",
+                 limitResponse(limit, "").error_message};
   }
-  fetch_.Reset(isolate, fetch.As<v8::Function>());
-  env_.Reset(isolate, makeEnv(context));
-  return okStatus();
+  return status;
 }
 
 v8::Local<v8::Object> FunctionInstance::makeEnv(v8::Local<v8::Context> context) {
   v8::Isolate* isolate = holder_.get();
   auto env = v8::Object::New(isolate);
   for (const auto& [key, value] : version_->config.env) {
-    // An env entry that cannot be defined (none can, on a fresh object) is skipped, not fatal.
+    // An env entry that cannot be defined (none can fail on a fresh object) is skipped.
     bool defined = env->CreateDataProperty(context, v8str(isolate, key), v8str(isolate, value))
                        .FromMaybe(false);
     (void)defined;
@@ -88,28 +150,82 @@ v8::Local<v8::Object> FunctionInstance::makeEnv(v8::Local<v8::Context> context) 
   return env;
 }
 
-void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {
-  uint64_t id = next_id_++;
-  pending_.emplace(id, Pending{std::move(done), request.request_id});
+// One entry into JS on behalf of request `owner` (0: the module itself): under the watchdog with
+// what the request's CPU budget has left, then microtasks, then kills, then completions.
+void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& body) {
+  if (dead_) return;
+  v8::Isolate* isolate = holder_.get();
+  int64_t used = 0;
+  if (auto it = requests_.find(owner); it != requests_.end()) used = it->second.cpu_used_ns;
+  int64_t budget = static_cast<int64_t>(limits_.cpu_ms) * kNanosPerMs - used;
+  int64_t cpu_start = threadCpuNanos();
+  bool outermost = entry_depth_++ == 0;
+  if (outermost) {
+    Watchdog::instance().arm(*services_.watchdog, isolate,
+                             cpu_start + std::max<int64_t>(budget, 0));
+  }
+  uint64_t previous_owner = current_owner_;
+  IsolateHolder::setRunningFunction(version_->name.c_str());
   {
-    v8::Isolate* isolate = holder_.get();
     v8::Isolate::Scope isolate_scope(isolate);
     v8::HandleScope handle_scope(isolate);
-    auto context = context_.Get(isolate);
-    v8::Context::Scope context_scope(context);
-    current_request_id_ = request.request_id;
-    start(id, request);
-    isolate->PerformMicrotaskCheckpoint();
-    current_request_id_.clear();
+    auto context = context_.IsEmpty() ? v8::Local<v8::Context>() : context_.Get(isolate);
+    if (!context.IsEmpty()) context->Enter();
+    current_owner_ = owner;
+    body();
+    if (outermost && !isolate->IsExecutionTerminating()) isolate->PerformMicrotaskCheckpoint();
+    current_owner_ = previous_owner;
+    if (!context.IsEmpty()) context->Exit();
+  }
+  --entry_depth_;
+  if (!outermost) return;
+  IsolateHolder::setRunningFunction(nullptr);
+  Watchdog::Outcome outcome = Watchdog::instance().disarm(*services_.watchdog);
+  int64_t spent = threadCpuNanos() - cpu_start;
+  if (auto it = requests_.find(owner); it != requests_.end()) it->second.cpu_used_ns += spent;
+  services_.metrics.invocationCpu(version_->name).Observe(static_cast<double>(spent) * 1e-9);
+  if (memory_exceeded_) {
+    kill(Limit::kMemory, owner, "");
+  } else if (outcome.fired) {
+    kill(Limit::kCpu, owner, outcome.stack);
   }
   deliverCompletions();
+  if (dead_ && on_dead_) on_dead_();
+}
+
+void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {
+  if (dead_) {
+    return done(InvokeResponse::hostError(503, "instance_discarded",
+                                          "the function instance was discarded"));
+  }
+  uint64_t id = next_id_++;
+  RequestState& state = requests_[id];
+  state.done = std::move(done);
+  state.request_id = request.request_id;
+  auto* wall = new WallTimer{{}, this, id};
+  uv_timer_init(services_.loop, &wall->handle);
+  wall->handle.data = wall;
+  uv_timer_start(
+      &wall->handle,
+      [](uv_timer_t* t) {
+        auto* w = static_cast<WallTimer*>(t->data);
+        w->instance->onWallTimeout(w->request);
+      },
+      static_cast<uint64_t>(limits_.timeout_s) * 1000, 0);
+  state.wall = wall;
+  runEntry(id, [&] { start(id, request); });
 }
 
 void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
   v8::Isolate* isolate = holder_.get();
   auto context = isolate->GetCurrentContext();
   v8::TryCatch try_catch(isolate);
-  auto fail = [&] { settle(id, try_catch.Exception(), /*rejected=*/true); };
+  auto fail = [&] {
+    // A terminated isolate is answered by kill(); anything else is the function's error.
+    if (!try_catch.HasTerminated() && !memory_exceeded_) {
+      settle(id, try_catch.Exception(), /*rejected=*/true);
+    }
+  };
 
   v8::Local<v8::Value> base_url[] = {v8str(isolate, request.url)};
   v8::Local<v8::Value> ignored;
@@ -118,7 +234,6 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
            .ToLocal(&ignored)) {
     return fail();
   }
-
   // Array::New from elements defines own properties: setters user code may have put on
   // Array.prototype or Object.prototype never run.
   std::vector<v8::Local<v8::Value>> flat;
@@ -170,16 +285,14 @@ void FunctionInstance::watch(uint64_t id, v8::Local<v8::Promise> promise) {
   auto data_ok = v8::Number::New(isolate, static_cast<double>(id * 2));
   auto data_err = v8::Number::New(isolate, static_cast<double>(id * 2 + 1));
   v8::Local<v8::Function> on_ok, on_err;
-  if (!v8::Function::New(context, &FunctionInstance::onSettled, data_ok).ToLocal(&on_ok) ||
-      !v8::Function::New(context, &FunctionInstance::onSettled, data_err).ToLocal(&on_err)) {
-    return;
-  }
-  // Promise::Then is the engine's own, unaffected by user changes to Promise.prototype.then.
   v8::Local<v8::Promise> ignored;
-  if (!promise->Then(context, on_ok, on_err).ToLocal(&ignored)) {
-    completed_.emplace_back(std::move(pending_[id].done),
-                            InvokeResponse::hostError(500, "internal_error", "cannot await"));
-    pending_.erase(id);
+  // Promise::Then is the engine's own, unaffected by user changes to Promise.prototype.then.
+  if (!v8::Function::New(context, &FunctionInstance::onSettled, data_ok).ToLocal(&on_ok) ||
+      !v8::Function::New(context, &FunctionInstance::onSettled, data_err).ToLocal(&on_err) ||
+      !promise->Then(context, on_ok, on_err).ToLocal(&ignored)) {
+    if (!isolate->IsExecutionTerminating()) {
+      finish(id, InvokeResponse::hostError(500, "internal_error", "cannot await the response"));
+    }
   }
 }
 
@@ -188,21 +301,174 @@ void FunctionInstance::onSettled(const v8::FunctionCallbackInfo<v8::Value>& args
   auto* self =
       static_cast<FunctionInstance*>(static_cast<OpsHost*>(isolate->GetData(kOpsHostSlot)));
   auto data = static_cast<uint64_t>(args.Data().As<v8::Number>()->Value());
-  uint64_t id = data / 2;
-  bool rejected = data % 2 == 1;
   v8::Local<v8::Value> value = args.Length() > 0 ? args[0] : v8::Undefined(isolate).As<v8::Value>();
-  self->settle(id, value, rejected);
+  self->settle(data / 2, value, data % 2 == 1);
 }
 
 void FunctionInstance::settle(uint64_t id, v8::Local<v8::Value> value, bool rejected) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return;
+  auto it = requests_.find(id);
+  // Past a memory limit the errors JS sees ("allocation failed") are symptoms: kill() answers.
+  if (it == requests_.end() || memory_exceeded_) return;
   auto context = holder_.get()->GetCurrentContext();
-  Pending pending = std::move(it->second);
-  pending_.erase(it);
-  InvokeResponse response = rejected ? functionError(context, value, pending.request_id)
-                                     : toResponse(context, value, pending.request_id);
-  completed_.emplace_back(std::move(pending.done), std::move(response));
+  std::string request_id = it->second.request_id;
+  InvokeResponse response =
+      rejected ? functionError(context, value, request_id) : toResponse(context, value, request_id);
+  if (holder_.get()->IsExecutionTerminating()) return;  // kill() answers
+  finish(id, std::move(response));
+}
+
+// Ends a request: its response is queued, its wall timer and JS timers are cancelled.
+void FunctionInstance::finish(uint64_t id, InvokeResponse response) {
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  RequestState state = std::move(it->second);
+  requests_.erase(it);
+  if (state.wall) {
+    uv_timer_stop(&state.wall->handle);
+    uv_close(reinterpret_cast<uv_handle_t*>(&state.wall->handle),
+             [](uv_handle_t* h) { delete static_cast<WallTimer*>(h->data); });
+  }
+  for (uint64_t timer : state.timers) closeTimer(timer);
+  completed_.emplace_back(std::move(state.done), std::move(response));
+}
+
+void FunctionInstance::onWallTimeout(uint64_t id) {
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  std::string request_id = it->second.request_id;
+  services_.metrics.limitExceeded(version_->name, limitName(Limit::kWall)).Increment();
+  log(host::LogLevel::kError, request_id,
+      "limit exceeded: wall_time_exceeded: the request did not finish within " +
+          std::to_string(limits_.timeout_s) + " s; its timers were cancelled");
+  finish(id, limitResponse(Limit::kWall, request_id));
+  deliverCompletions();
+}
+
+InvokeResponse FunctionInstance::limitResponse(Limit limit, const std::string& request_id) const {
+  std::string what;
+  int status = 503;
+  switch (limit) {
+    case Limit::kCpu:
+      what = "its CPU time limit of " + std::to_string(limits_.cpu_ms) + " ms";
+      break;
+    case Limit::kMemory:
+      what = "its memory limit of " + std::to_string(limits_.memory_mb) + " MB";
+      break;
+    case Limit::kWall:
+      what = "its wall time limit of " + std::to_string(limits_.timeout_s) + " s";
+      status = 504;
+      break;
+  }
+  std::string code = limit == Limit::kWall ? "wall_time_exceeded"
+                                           : std::string(limitName(limit)) + "_limit_exceeded";
+  std::string message =
+      "function " + version_->name + "@" + std::to_string(version_->version) + " exceeded " + what;
+  if (!request_id.empty()) message += " (request " + request_id + ")";
+  return InvokeResponse::hostError(status, std::move(code), std::move(message));
+}
+
+// The instance exceeded a limit: it is terminated and will be discarded. The request that ran
+// over gets the limit's error; for a memory kill every request in flight does (they shared the
+// heap), for a CPU kill the others are told their instance was discarded.
+void FunctionInstance::kill(Limit limit, uint64_t owner, const std::string& where) {
+  if (dead_) return;
+  dead_ = true;
+  services_.metrics.limitExceeded(version_->name, limitName(limit)).Increment();
+  std::string owner_id;
+  if (auto it = requests_.find(owner); it != requests_.end()) owner_id = it->second.request_id;
+  InvokeResponse first = limitResponse(limit, owner_id);
+  std::string line = "limit exceeded: " + first.error_code + ": " + first.error_message;
+  if (!where.empty()) line += "; the JavaScript was" + where;
+  log(host::LogLevel::kError, owner_id, line);
+  std::vector<uint64_t> ids;
+  for (auto& [id, state] : requests_) ids.push_back(id);
+  for (uint64_t id : ids) {
+    const std::string rid = requests_[id].request_id;
+    if (id == owner || limit == Limit::kMemory) {
+      finish(id, limitResponse(limit, rid));
+    } else {
+      finish(id, InvokeResponse::hostError(503, "instance_discarded",
+                                           "the function instance was discarded: request " +
+                                               owner_id + " exceeded " +
+                                               std::string(limitName(limit)) + " limit"));
+    }
+  }
+  std::vector<uint64_t> timers;
+  for (auto& [id, timer] : timers_) timers.push_back(id);
+  for (uint64_t id : timers) closeTimer(id);
+}
+
+Result<uint64_t> FunctionInstance::startTimer(v8::Local<v8::Function> callback, double delay_ms,
+                                              bool repeat) {
+  if (dead_) return Error{"dead", "the function instance is being discarded"};
+  auto owner = requests_.find(current_owner_);
+  if (owner == requests_.end()) {
+    return Error{"no_request", "timers can only be started while handling a request"};
+  }
+  uint64_t id = next_id_++;
+  auto* timer = new Timer{{}, this, id, current_owner_, repeat, {}};
+  timer->callback.Reset(holder_.get(), callback);
+  uv_timer_init(services_.loop, &timer->handle);
+  timer->handle.data = timer;
+  // HTML clamps nested timers to 4 ms; a repeating timer of 0 ms would spin the loop.
+  uint64_t delay = delay_ms > 0 ? static_cast<uint64_t>(delay_ms) : 0;
+  if (repeat && delay < 1) delay = 1;
+  uv_timer_start(
+      &timer->handle,
+      [](uv_timer_t* t) {
+        auto* self = static_cast<Timer*>(t->data);
+        self->instance->fireTimer(self);
+      },
+      delay, repeat ? delay : 0);
+  timers_[id] = timer;
+  owner->second.timers.push_back(id);
+  return id;
+}
+
+void FunctionInstance::cancelTimer(uint64_t id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  auto owner = requests_.find(it->second->request);
+  if (owner != requests_.end()) std::erase(owner->second.timers, id);
+  closeTimer(id);
+}
+
+void FunctionInstance::closeTimer(uint64_t id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  Timer* timer = it->second;
+  timers_.erase(it);
+  timer->callback.Reset();
+  uv_timer_stop(&timer->handle);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer->handle),
+           [](uv_handle_t* h) { delete static_cast<Timer*>(h->data); });
+}
+
+void FunctionInstance::fireTimer(Timer* timer) {
+  uint64_t id = timer->id;
+  uint64_t owner = timer->request;
+  bool repeat = timer->repeat;
+  runEntry(owner, [&] {
+    v8::Isolate* isolate = holder_.get();
+    auto it = timers_.find(id);
+    if (it == timers_.end()) return;
+    auto callback = it->second->callback.Get(isolate);
+    if (!repeat) {
+      auto state = requests_.find(owner);
+      if (state != requests_.end()) std::erase(state->second.timers, id);
+      closeTimer(id);
+    }
+    v8::TryCatch try_catch(isolate);
+    v8::Local<v8::Value> ignored;
+    auto context = isolate->GetCurrentContext();
+    if (!callback->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&ignored) &&
+        !try_catch.HasTerminated()) {
+      auto state = requests_.find(owner);
+      std::string rid = state == requests_.end() ? "" : state->second.request_id;
+      log(host::LogLevel::kError, rid,
+          "Uncaught (in timer) " + describeException(isolate, context, try_catch.Exception()));
+    }
+  });
 }
 
 InvokeResponse FunctionInstance::toResponse(v8::Local<v8::Context> context,
@@ -215,6 +481,7 @@ InvokeResponse FunctionInstance::toResponse(v8::Local<v8::Context> context,
            ->Call(context, v8::Undefined(isolate), 1, &value)
            .ToLocal(&record_value) ||
       !record_value->IsArray()) {
+    if (try_catch.HasTerminated()) return {};
     std::string message = try_catch.HasCaught() ? toUtf8(isolate, try_catch.Exception())
                                                 : "the function's response could not be read";
     log(host::LogLevel::kError, request_id, message);
@@ -260,12 +527,13 @@ InvokeResponse FunctionInstance::functionError(v8::Local<v8::Context> context,
 }
 
 void FunctionInstance::onConsole(host::LogLevel level, std::string_view text) {
-  log(level, current_request_id_, text);
+  auto it = requests_.find(current_owner_);
+  log(level, it == requests_.end() ? std::string_view() : it->second.request_id, text);
 }
 
 void FunctionInstance::log(host::LogLevel level, std::string_view request_id,
                            std::string_view message) {
-  logs_.write({version_->name, version_->version, request_id, level, message});
+  services_.logs.write({version_->name, version_->version, request_id, level, message});
 }
 
 void FunctionInstance::deliverCompletions() {

@@ -1,81 +1,128 @@
 // FunctionInstance: one function version loaded and ready to serve: its own isolate, its own
 // context with the runtime installed, the module evaluated, `env` built. Serves many requests at
-// once (async interleaving, as in Workers); each pending request is a promise the instance
-// waits on.
+// once (async interleaving, as in Workers); each request is a RequestState that owns its wall
+// timer and the JS timers it started, which end with it.
+//
+// Limits: every entry into JS (a request's start, a timer callback) runs under the CPU watchdog
+// with the budget its request has left; the heap and ArrayBuffer limits terminate the isolate.
+// A kill makes the instance dead: every request still in flight is answered, and the owner
+// (FunctionHost) is told through on_dead to dispose of the instance once control returns to it.
 //
 // Owner: the shard's FunctionHost. Thread: only the shard's thread ever touches it.
 // Callbacks to the gateway are never made from inside a V8 callback: completions are queued and
 // delivered after the JS entry point returned and microtasks ran.
 #pragma once
 
+#include <uv.h>
 #include <v8.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "host/config.h"
 #include "host/function_version.h"
 #include "host/log.h"
+#include "host/metrics.h"
 #include "host/result.h"
 #include "isolates/invoker.h"
 #include "isolates/isolate_holder.h"
+#include "isolates/limits/watchdog.h"
 #include "isolates/runtime/ops.h"
 #include "isolates/runtime/runtime.h"
 
 namespace quiver::isolates {
 
+// Which limit ended a request; the name is the metric label and, suffixed, the error code.
+enum class Limit { kCpu, kMemory, kWall };
+std::string_view limitName(Limit limit);
+
+struct InstanceServices {
+  uv_loop_t* loop;
+  host::LogSink& logs;
+  host::Metrics& metrics;
+  std::shared_ptr<Watchdog::Slot> watchdog;
+};
+
 class FunctionInstance final : public OpsHost {
  public:
-  // Creates the isolate and evaluates the module. Errors: "module_error", "syntax_error",
-  // "runtime_error" (a runtime bug), each with a message for the function's log.
+  // Creates the isolate and evaluates the module (under the CPU limit). Errors: "module_error",
+  // "syntax_error", "runtime_error", or "cpu_limit_exceeded"/"memory_limit_exceeded".
   static Result<std::unique_ptr<FunctionInstance>> create(host::FunctionVersionPtr version,
-                                                          host::LogSink& logs);
+                                                          const host::LimitValues& limits,
+                                                          InstanceServices services);
   ~FunctionInstance() override;
 
   void invoke(InvokeRequest request, InvokeCallback done);
 
-  size_t inFlight() const { return pending_.size(); }
+  size_t inFlight() const { return requests_.size(); }
+  bool dead() const { return dead_; }
   const host::FunctionVersionPtr& version() const { return version_; }
+  void setOnDead(std::function<void()> on_dead) { on_dead_ = std::move(on_dead); }
 
+  // OpsHost
   void onConsole(host::LogLevel level, std::string_view text) override;
+  Result<uint64_t> startTimer(v8::Local<v8::Function> callback, double delay_ms,
+                              bool repeat) override;
+  void cancelTimer(uint64_t id) override;
 
  private:
-  struct Pending {
+  struct Timer;
+  struct WallTimer;
+  struct RequestState {
     InvokeCallback done;
     std::string request_id;
+    int64_t cpu_used_ns = 0;
+    WallTimer* wall = nullptr;
+    std::vector<uint64_t> timers;
   };
 
-  FunctionInstance(host::FunctionVersionPtr version, host::LogSink& logs);
+  FunctionInstance(host::FunctionVersionPtr version, const host::LimitValues& limits,
+                   InstanceServices services);
   Status load();
   v8::Local<v8::Object> makeEnv(v8::Local<v8::Context> context);
+  void runEntry(uint64_t owner, const std::function<void()>& body);
   void start(uint64_t id, InvokeRequest& request);
   void watch(uint64_t id, v8::Local<v8::Promise> promise);
   void settle(uint64_t id, v8::Local<v8::Value> value, bool rejected);
+  void finish(uint64_t id, InvokeResponse response);
+  void fireTimer(Timer* timer);
+  void onWallTimeout(uint64_t id);
+  void kill(Limit limit, uint64_t owner, const std::string& where);
+  InvokeResponse limitResponse(Limit limit, const std::string& request_id) const;
   InvokeResponse toResponse(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
                             const std::string& request_id);
   InvokeResponse functionError(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
                                const std::string& request_id);
   void log(host::LogLevel level, std::string_view request_id, std::string_view message);
   void deliverCompletions();
+  void closeTimer(uint64_t id);
 
   static void onSettled(const v8::FunctionCallbackInfo<v8::Value>& args);
 
-  // Declared first so that it is destroyed last, after every v8::Global below.
-  IsolateHolder holder_;
   host::FunctionVersionPtr version_;
-  host::LogSink& logs_;
+  host::LimitValues limits_;
+  InstanceServices services_;
+  bool memory_exceeded_ = false;  // set by the isolate's limit callbacks
+  // Declared before every v8::Global below so that it is destroyed after them.
+  IsolateHolder holder_;
   v8::Global<v8::Context> context_;
   std::unique_ptr<Runtime> runtime_;
   v8::Global<v8::Object> handler_;
   v8::Global<v8::Function> fetch_;
   v8::Global<v8::Object> env_;
   uint64_t next_id_ = 1;
-  std::unordered_map<uint64_t, Pending> pending_;
+  std::unordered_map<uint64_t, RequestState> requests_;
+  std::unordered_map<uint64_t, Timer*> timers_;
   std::vector<std::pair<InvokeCallback, InvokeResponse>> completed_;
-  std::string current_request_id_;  // of the request whose JS is running synchronously
+  uint64_t current_owner_ = 0;  // the request whose JS is running now (0: none)
+  int entry_depth_ = 0;
+  bool dead_ = false;
+  std::function<void()> on_dead_;
 };
 
 }  // namespace quiver::isolates

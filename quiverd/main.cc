@@ -83,6 +83,54 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// One per-function limit: the flag for the host default and the flag for the host maximum.
+struct LimitFlag {
+  const char* default_flag;
+  const char* max_flag;
+  uint32_t host::LimitValues::*field;
+  const char* what;
+};
+
+constexpr LimitFlag kLimitFlags[] = {
+    {"--cpu-ms", "--limit-max-cpu-ms", &host::LimitValues::cpu_ms, "CPU ms per request"},
+    {"--memory-mb", "--limit-max-memory-mb", &host::LimitValues::memory_mb, "heap MB per isolate"},
+    {"--timeout", "--limit-max-timeout", &host::LimitValues::timeout_s,
+     "wall-time seconds per request"},
+    {"--max-concurrency", "--limit-max-concurrency", &host::LimitValues::max_concurrency,
+     "requests in flight per function"},
+};
+
+void addLimitFlags(CLI::App& app, host::HostConfig& config) {
+  for (const auto& flag : kLimitFlags) {
+    app.add_option(flag.default_flag, config.limits.*flag.field,
+                   std::string("Default ") + flag.what + " for functions that set none")
+        ->capture_default_str();
+    app.add_option(flag.max_flag, config.max_limits.*flag.field,
+                   std::string("Most ") + flag.what + " a deploy may ask for")
+        ->capture_default_str();
+  }
+  app.add_option("--max-queue", config.max_queue,
+                 "Requests waiting per function per shard once its concurrency is used up")
+      ->capture_default_str();
+}
+
+// A zero would mean "no limit" or "never serve", and a default above its maximum would make the
+// host run versions with more than any deploy may ask for: both are operator mistakes.
+Status checkLimitFlags(const host::HostConfig& config) {
+  for (const auto& flag : kLimitFlags) {
+    uint32_t value = config.limits.*flag.field, max = config.max_limits.*flag.field;
+    if (value == 0)
+      return Error{"bad_flag", std::string(flag.default_flag) + " must be at least 1"};
+    if (max == 0) return Error{"bad_flag", std::string(flag.max_flag) + " must be at least 1"};
+    if (value > max) {
+      return Error{"bad_flag", std::string(flag.default_flag) + " " + std::to_string(value) +
+                                   " is above " + flag.max_flag + " " + std::to_string(max)};
+    }
+  }
+  if (config.max_queue == 0) return Error{"bad_flag", "--max-queue must be at least 1"};
+  return okStatus();
+}
+
 int run(int argc, char** argv) {
   host::HostConfig config;
   CLI::App app{"quiverd: the Quiver function host"};
@@ -102,11 +150,13 @@ int run(int argc, char** argv) {
                  "Idle keep-alive connections close after this many ms");
   app.add_option("--max-body-bytes", config.http.max_body_bytes, "Request body limit (413)");
   app.add_option("--max-code-bytes", config.max_code_bytes, "Code size limit per version (413)");
+  addLimitFlags(app, config);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (auto limits = checkLimitFlags(config); !limits) return fail(limits.error().message);
   auto public_address = parseListen(listen);
   if (!public_address) return fail("--listen: " + public_address.error().message);
   auto control_address = parseListen(control);
@@ -171,8 +221,8 @@ int run(int argc, char** argv) {
     auto* mine = &per_shard[i];
     shard->start([s, mine, &services, &registry, &metrics, &logs, &listening, &listen_failed,
                   public_fd, control_fd] {
-      mine->functions =
-          std::make_unique<isolates::FunctionHost>(s->loop(), registry, metrics, logs);
+      mine->functions = std::make_unique<isolates::FunctionHost>(s->loop(), services.config,
+                                                                 registry, metrics, logs);
       mine->gateway = std::make_unique<gateway::Gateway>(s->loop(), services, *mine->functions);
       if (auto status = mine->gateway->listen(public_fd, control_fd); !status) {
         host::logHost(host::LogLevel::kError, status.error().message);

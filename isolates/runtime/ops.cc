@@ -72,8 +72,32 @@ void opUtf8Decode(const v8::FunctionCallbackInfo<v8::Value>& args) {
   args.GetReturnValue().Set(out);
 }
 
+// ops.timerStart(callback, delayMs, repeat) -> id
+void opTimerStart(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  if (args.Length() < 3 || !args[0]->IsFunction() || !args[1]->IsNumber()) {
+    return throwTypeError(isolate, "ops.timerStart(callback, delay, repeat)");
+  }
+  auto* host = static_cast<OpsHost*>(isolate->GetData(kOpsHostSlot));
+  auto id = host->startTimer(args[0].As<v8::Function>(), args[1].As<v8::Number>()->Value(),
+                             args[2]->IsTrue());
+  if (!id) return throwTypeError(isolate, id.error().message);
+  args.GetReturnValue().Set(v8::Number::New(isolate, static_cast<double>(*id)));
+}
+
+// ops.timerCancel(id)
+void opTimerCancel(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  if (args.Length() < 1 || !args[0]->IsNumber()) return;
+  double id = args[0].As<v8::Number>()->Value();
+  if (id < 1 || id > 9007199254740991.0) return;
+  static_cast<OpsHost*>(isolate->GetData(kOpsHostSlot))->cancelTimer(static_cast<uint64_t>(id));
+}
+
 constexpr Op kOps[] = {
     {"log", opLog},
+    {"timerCancel", opTimerCancel},
+    {"timerStart", opTimerStart},
     {"utf8Decode", opUtf8Decode},
     {"utf8Encode", opUtf8Encode},
 };

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "host/log.h"
+#include "host/result.h"
 
 namespace quiver::isolates {
 
@@ -21,6 +22,10 @@ class OpsHost {
  public:
   virtual ~OpsHost() = default;
   virtual void onConsole(host::LogLevel level, std::string_view text) = 0;
+  // Timers belong to the request whose JS calls setTimeout; an error is thrown as a TypeError.
+  virtual Result<uint64_t> startTimer(v8::Local<v8::Function> callback, double delay_ms,
+                                      bool repeat) = 0;
+  virtual void cancelTimer(uint64_t id) = 0;
 };
 
 struct Op {

@@ -262,6 +262,35 @@ TEST_F(StoreTest, LoadLiveSurvivesReopenWithConfigIntact) {
   EXPECT_FALSE(next->created);
 }
 
+TEST_F(StoreTest, LimitsAndAllowEvalSurviveReopenAndShowInGet) {
+  FunctionConfig config;
+  config.limits = {250, 64, 0, 9};
+  config.allow_eval = true;
+  deploy("limited", "abc", config);
+  deploy("plain", "abc");
+  store_.reset();
+
+  auto reopened = openStore(file());
+  ASSERT_NE(reopened, nullptr);
+  auto got = reopened->get("limited");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  const FunctionDetail& detail = **got;
+  EXPECT_EQ(detail.limits.cpu_ms, 250u);
+  EXPECT_EQ(detail.limits.memory_mb, 64u);
+  EXPECT_EQ(detail.limits.timeout_s, 0u);
+  EXPECT_EQ(detail.limits.max_concurrency, 9u);
+  EXPECT_TRUE(detail.allow_eval);
+
+  auto live = reopened->loadLive();
+  ASSERT_TRUE(live.ok()) << live.error().message;
+  for (const auto& v : *live) {
+    bool limited = v->name == "limited";
+    EXPECT_EQ(v->config.limits.cpu_ms, limited ? 250u : 0u) << v->name;
+    EXPECT_EQ(v->config.limits.max_concurrency, limited ? 9u : 0u) << v->name;
+    EXPECT_EQ(v->config.allow_eval, limited) << v->name;
+  }
+}
+
 TEST_F(StoreTest, UsesWriteAheadLog) {
   deploy("fn", "abc");
   EXPECT_EQ(queryOne(file(), "PRAGMA journal_mode"), "wal");

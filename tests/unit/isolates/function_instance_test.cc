@@ -31,9 +31,22 @@ isolates::InvokeRequest request(std::string method, std::string url, std::string
 
 class FunctionInstanceTest : public ::testing::Test {
  protected:
+  FunctionInstanceTest() { uv_loop_init(&loop_); }
+  ~FunctionInstanceTest() override {
+    uv_run(&loop_, UV_RUN_NOWAIT);  // close callbacks of the instances' timers
+    EXPECT_EQ(uv_loop_close(&loop_), 0);
+  }
+  isolates::InstanceServices services() {
+    return {&loop_, logs_, metrics_, isolates::Watchdog::instance().slotForThisThread()};
+  }
+  Result<std::unique_ptr<isolates::FunctionInstance>> create(
+      const std::string& code, std::map<std::string, std::string> env = {},
+      host::LimitValues limits = {}) {
+    return isolates::FunctionInstance::create(version(code, std::move(env)), limits, services());
+  }
   std::unique_ptr<isolates::FunctionInstance> make(const std::string& code,
                                                    std::map<std::string, std::string> env = {}) {
-    auto created = isolates::FunctionInstance::create(version(code, std::move(env)), logs_);
+    auto created = create(code, std::move(env));
     EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
     return created.ok() ? std::move(*created) : nullptr;
   }
@@ -43,6 +56,8 @@ class FunctionInstanceTest : public ::testing::Test {
     f.invoke(std::move(r), [&](isolates::InvokeResponse response) { out = std::move(response); });
     return out;
   }
+  uv_loop_t loop_;
+  host::Metrics metrics_;
   CollectingLogSink logs_;
 };
 
@@ -140,10 +155,10 @@ TEST_F(FunctionInstanceTest, DiscardingAnInstanceAnswersItsPendingRequests) {
 }
 
 TEST_F(FunctionInstanceTest, StartFailuresAreReported) {
-  auto thrown = isolates::FunctionInstance::create(version("throw new Error('at-load');"), logs_);
+  auto thrown = create("throw new Error('at-load');");
   ASSERT_FALSE(thrown.ok());
   EXPECT_NE(thrown.error().message.find("at-load"), std::string::npos);
-  auto no_default = isolates::FunctionInstance::create(version("export const x = 1;"), logs_);
+  auto no_default = create("export const x = 1;");
   ASSERT_FALSE(no_default.ok());
   EXPECT_NE(no_default.error().message.find("default export"), std::string::npos);
 }
