@@ -1,6 +1,9 @@
 // FunctionInstance without sockets: a real isolate running real modules through the runtime.
 #include "isolates/function_instance.h"
 
+#include <chrono>
+#include <optional>
+
 #include "tests/unit/isolates/isolate_test_env.h"
 
 namespace quiver::testing {
@@ -169,6 +172,114 @@ TEST_F(FunctionInstanceTest, StringBodiesAreUtf8OnTheWire) {
   auto r = call(*f, request("GET", "http://h/"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "h\xc3\xa9llo \xf0\x9f\x98\x80");
+}
+
+// Runs the loop until `done` or the deadline; timers and wall limits fire from it.
+template <typename Pred>
+bool runUntil(uv_loop_t* loop, Pred done,
+              std::chrono::seconds deadline = std::chrono::seconds(10)) {
+  auto end = std::chrono::steady_clock::now() + deadline;
+  while (!done() && std::chrono::steady_clock::now() < end) uv_run(loop, UV_RUN_ONCE);
+  return done();
+}
+
+TEST_F(FunctionInstanceTest, TimersResolveTheResponseFromTheLoop) {
+  auto f = make(R"js(
+export default {
+  fetch() {
+    return new Promise((resolve) => {
+      let ticks = 0;
+      const id = setInterval(() => {
+        if (++ticks === 3) { clearInterval(id); setTimeout(resolve, 1, new Response("ticks " + ticks)); }
+      }, 1);
+    });
+  },
+};)js");
+  ASSERT_TRUE(f);
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(request("GET", "http://h/"), [&](isolates::InvokeResponse r) { answer = r; });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return answer.has_value(); }));
+  EXPECT_EQ(answer->body, "ticks 3");
+}
+
+TEST_F(FunctionInstanceTest, TimersAreRefusedOutsideARequest) {
+  auto created = create("setTimeout(() => {}, 1); export default { fetch() {} };");
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.error().message.find("only be started while handling a request"),
+            std::string::npos)
+      << created.error().message;
+}
+
+TEST_F(FunctionInstanceTest, CpuLimitKillsAndDiscardsTheInstance) {
+  auto created = create("export default { fetch() { for (;;) {} } };", {}, {20, 128, 30, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  bool dead_reported = false;
+  f->setOnDead([&] { dead_reported = true; });
+  auto r = call(*f, request("GET", "http://h/", "", "r-cpu"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->error_code, "cpu_limit_exceeded");
+  EXPECT_NE(r->error_message.find("20 ms"), std::string::npos);
+  EXPECT_NE(r->error_message.find("r-cpu"), std::string::npos);
+  EXPECT_TRUE(f->dead());
+  EXPECT_TRUE(dead_reported);
+  EXPECT_NE(logs_.all().find("at fetch (fn:t.js:1:"), std::string::npos) << logs_.all();
+}
+
+TEST_F(FunctionInstanceTest, MemoryLimitAnswersEveryRequestInFlight) {
+  auto created = create(R"js(
+const held = [];
+export default {
+  fetch(request) {
+    if (request.url.endsWith("/wait")) return new Promise(() => {});
+    for (;;) held.push(new Array(10000).fill(1));
+  },
+};)js",
+                        {}, {1000, 16, 30, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  std::optional<isolates::InvokeResponse> waiting;
+  f->invoke(request("GET", "http://h/wait"), [&](isolates::InvokeResponse r) { waiting = r; });
+  auto bomb = call(*f, request("GET", "http://h/bomb"));
+  ASSERT_TRUE(bomb);
+  EXPECT_EQ(bomb->error_code, "memory_limit_exceeded");
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(waiting->error_code, "memory_limit_exceeded");
+  EXPECT_TRUE(f->dead());
+}
+
+TEST_F(FunctionInstanceTest, ArrayBuffersCountTowardsTheMemoryLimit) {
+  auto created = create(
+      "export default { fetch() { const a = []; for (;;) a.push(new ArrayBuffer(1 << 20)); } };",
+      {}, {1000, 16, 30, 10});
+  ASSERT_TRUE(created.ok());
+  auto r = call(**created, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->error_code, "memory_limit_exceeded");
+}
+
+TEST_F(FunctionInstanceTest, WallLimitCancelsTheRequestsTimers) {
+  auto created = create(R"js(
+export default {
+  fetch() {
+    setInterval(() => console.log("tick"), 5);
+    return new Promise(() => {});
+  },
+};)js",
+                        {}, {1000, 128, 1, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(request("GET", "http://h/"), [&](isolates::InvokeResponse r) { answer = r; });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return answer.has_value(); }));
+  EXPECT_EQ(answer->status, 504);
+  EXPECT_EQ(answer->error_code, "wall_time_exceeded");
+  EXPECT_FALSE(f->dead());  // the isolate is fine; only the request ended
+  size_t ticks = logs_.lines.size();
+  // With the request gone its interval is closed: the loop has nothing left to run.
+  EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);
+  EXPECT_EQ(logs_.lines.size(), ticks);
 }
 
 }  // namespace
