@@ -25,6 +25,14 @@ FunctionHost::FunctionHost(uv_loop_t* loop, const host::HostConfig& config,
 }
 
 FunctionHost::~FunctionHost() {
+  // Answers to requests still in flight come back through release(): nothing may start now.
+  shutting_down_ = true;
+  for (auto& [name, admission] : admission_) {
+    for (auto& waiting : admission.queue) {
+      waiting.done(InvokeResponse::hostError(503, "shutting_down", "the host is shutting down"));
+    }
+    admission.queue.clear();
+  }
   metrics_.isolates("warm").Decrement(static_cast<double>(instances_.size() + retired_.size()));
   instances_.clear();
   retired_.clear();
@@ -82,7 +90,7 @@ void FunctionHost::dispatch(const host::FunctionVersionPtr& version, InvokeReque
 // A request of `name` finished: its slot goes to the next waiting request, if any.
 void FunctionHost::release(const std::string& name) {
   auto it = admission_.find(name);
-  if (it == admission_.end()) return;
+  if (it == admission_.end() || shutting_down_) return;
   Admission& admission = it->second;
   if (admission.in_flight > 0) --admission.in_flight;
   if (admission.queue.empty()) return;

@@ -65,7 +65,8 @@ class FunctionHost final : public Invoker {
   std::unordered_map<std::string, std::unique_ptr<FunctionInstance>> instances_;
   std::unordered_map<std::string, Admission> admission_;
   std::vector<std::unique_ptr<FunctionInstance>> retired_;  // old versions still serving, dead ones
-  uv_idle_t collector_{};  // disposes of retired instances outside their own call stacks
+  uv_idle_t collector_{};
+  bool shutting_down_ = false;  // disposes of retired instances outside their own call stacks
 };
 
 }  // namespace quiver::isolates
