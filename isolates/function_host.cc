@@ -20,8 +20,9 @@ FunctionHost::FunctionHost(uv_loop_t* loop, const host::HostConfig& config,
       metrics_(metrics),
       logs_(logs),
       watchdog_(Watchdog::instance().slotForThisThread()) {
-  uv_idle_init(loop_, &collector_);
-  collector_.data = this;
+  collector_ = new uv_idle_t;
+  uv_idle_init(loop_, collector_);
+  collector_->data = this;
 }
 
 FunctionHost::~FunctionHost() {
@@ -36,7 +37,9 @@ FunctionHost::~FunctionHost() {
   metrics_.isolates("warm").Decrement(static_cast<double>(instances_.size() + retired_.size()));
   instances_.clear();
   retired_.clear();
-  uv_close(reinterpret_cast<uv_handle_t*>(&collector_), nullptr);
+  // The handle outlives this object until libuv has closed it.
+  uv_close(reinterpret_cast<uv_handle_t*>(collector_),
+           [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
 }
 
 void FunctionHost::invoke(std::string_view function, InvokeRequest request, InvokeCallback done) {
@@ -142,7 +145,7 @@ void FunctionHost::retire(std::unique_ptr<FunctionInstance> instance) {
 
 // Instances are destroyed from an idle callback, never from inside one of their own calls.
 void FunctionHost::scheduleCollect() {
-  uv_idle_start(&collector_, [](uv_idle_t* idle) {
+  uv_idle_start(collector_, [](uv_idle_t* idle) {
     uv_idle_stop(idle);
     static_cast<FunctionHost*>(idle->data)->collectRetired();
   });

@@ -65,7 +65,7 @@ class FunctionHost final : public Invoker {
   std::unordered_map<std::string, std::unique_ptr<FunctionInstance>> instances_;
   std::unordered_map<std::string, Admission> admission_;
   std::vector<std::unique_ptr<FunctionInstance>> retired_;  // old versions still serving, dead ones
-  uv_idle_t collector_{};
+  uv_idle_t* collector_;  // disposes of retired instances outside their own call stacks
   bool shutting_down_ = false;  // disposes of retired instances outside their own call stacks
 };
 
