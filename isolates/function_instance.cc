@@ -161,6 +161,10 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
   int64_t cpu_start = threadCpuNanos();
   bool outermost = entry_depth_++ == 0;
   if (outermost) {
+    entry_owner_ = owner;
+    entry_cpu_start_ = cpu_start;
+  }
+  if (outermost) {
     Watchdog::instance().arm(*services_.watchdog, isolate,
                              cpu_start + std::max<int64_t>(budget, 0));
   }
@@ -183,7 +187,7 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
   Watchdog::Outcome outcome = Watchdog::instance().disarm(*services_.watchdog);
   int64_t spent = threadCpuNanos() - cpu_start;
   if (auto it = requests_.find(owner); it != requests_.end()) it->second.cpu_used_ns += spent;
-  services_.metrics.invocationCpu(version_->name).Observe(static_cast<double>(spent) * 1e-9);
+  entry_owner_ = 0;
   if (memory_exceeded_) {
     kill(Limit::kMemory, owner, "");
   } else if (outcome.fired) {
@@ -323,6 +327,10 @@ void FunctionInstance::finish(uint64_t id, InvokeResponse response) {
   if (it == requests_.end()) return;
   RequestState state = std::move(it->second);
   requests_.erase(it);
+  // The request's CPU time: earlier entries, plus the running one if it is the request's own.
+  int64_t cpu = state.cpu_used_ns;
+  if (entry_depth_ > 0 && entry_owner_ == id) cpu += threadCpuNanos() - entry_cpu_start_;
+  services_.metrics.invocationCpu(version_->name).Observe(static_cast<double>(cpu) * 1e-9);
   if (state.wall) {
     uv_timer_stop(&state.wall->handle);
     uv_close(reinterpret_cast<uv_handle_t*>(&state.wall->handle),

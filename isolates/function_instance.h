@@ -121,6 +121,8 @@ class FunctionInstance final : public OpsHost {
   std::vector<std::pair<InvokeCallback, InvokeResponse>> completed_;
   uint64_t current_owner_ = 0;  // the request whose JS is running now (0: none)
   int entry_depth_ = 0;
+  uint64_t entry_owner_ = 0;     // the request the outermost running entry is charged to
+  int64_t entry_cpu_start_ = 0;  // thread CPU clock when that entry began
   bool dead_ = false;
   std::function<void()> on_dead_;
 };

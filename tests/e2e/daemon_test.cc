@@ -181,6 +181,9 @@ TEST(DaemonTest, MetricsDescribeInvocationsColdStartsAndTheProcess) {
   EXPECT_NE(m.find("quiver_invocation_duration_seconds_count{function=\"m\"} 4"),
             std::string::npos);
   EXPECT_NE(m.find("quiver_cold_starts_total{function=\"m\"}"), std::string::npos);
+  // One CPU sample per request that reached the function.
+  EXPECT_NE(m.find("quiver_invocation_cpu_seconds_count{function=\"m\"} 4"), std::string::npos)
+      << m;
   EXPECT_NE(m.find("quiver_isolates{state=\"warm\"}"), std::string::npos);
   EXPECT_NE(m.find("quiver_functions_deployed 1"), std::string::npos);
   EXPECT_NE(m.find("quiver_http_connections "), std::string::npos);
