@@ -73,7 +73,7 @@ void FunctionHost::invoke(std::string_view function, InvokeRequest request, Invo
 void FunctionHost::dispatch(const host::FunctionVersionPtr& version, InvokeRequest request,
                             InvokeCallback done) {
   InvokeResponse error;
-  FunctionInstance* instance = instanceFor(version, &error);
+  FunctionInstance* instance = instanceFor(version, &error, request.request_id);
   if (!instance) {
     metrics_.invocations(version->name, error.status).Increment();
     return done(std::move(error));
@@ -108,7 +108,7 @@ void FunctionHost::release(const std::string& name) {
 }
 
 FunctionInstance* FunctionHost::instanceFor(const host::FunctionVersionPtr& version,
-                                            InvokeResponse* error) {
+                                            InvokeResponse* error, const std::string& request_id) {
   auto it = instances_.find(version->name);
   if (it != instances_.end()) {
     if (it->second->version()->version == version->version && !it->second->dead()) {
@@ -119,14 +119,19 @@ FunctionInstance* FunctionHost::instanceFor(const host::FunctionVersionPtr& vers
   }
   auto start = std::chrono::steady_clock::now();
   auto limits = host::effectiveLimits(config_.limits, version->config.limits);
-  auto created = FunctionInstance::create(version, limits, {loop_, logs_, metrics_, watchdog_});
+  auto created =
+      FunctionInstance::create(version, limits, {loop_, logs_, metrics_, watchdog_}, request_id);
   if (!created) {
     const Error& e = created.error();
-    logs_.write({version->name, version->version, "", host::LogLevel::kError,
-                 "cannot start the function: " + e.message});
-    bool limit = e.code.ends_with("_limit_exceeded");
-    *error = InvokeResponse::hostError(limit ? 503 : 500, limit ? e.code : "function_start_failed",
-                                       "the function failed to start: " + e.message);
+    if (e.code.ends_with("_limit_exceeded")) {
+      // A kill while the module evaluated: the instance logged and counted it for this request.
+      *error = InvokeResponse::hostError(503, e.code, e.message);
+    } else {
+      logs_.write({version->name, version->version, request_id, host::LogLevel::kError,
+                   "cannot start the function: " + e.message});
+      *error = InvokeResponse::hostError(500, "function_start_failed",
+                                         "the function failed to start: " + e.message);
+    }
     return nullptr;
   }
   metrics_.coldStarts(version->name).Increment();

@@ -51,7 +51,8 @@ class FunctionHost final : public Invoker {
   void dispatch(const host::FunctionVersionPtr& version, InvokeRequest request,
                 InvokeCallback done);
   void release(const std::string& name);
-  FunctionInstance* instanceFor(const host::FunctionVersionPtr& version, InvokeResponse* error);
+  FunctionInstance* instanceFor(const host::FunctionVersionPtr& version, InvokeResponse* error,
+                                const std::string& request_id);
   void retire(std::unique_ptr<FunctionInstance> instance);
   void collectRetired();
   void scheduleCollect();
@@ -65,7 +66,7 @@ class FunctionHost final : public Invoker {
   std::unordered_map<std::string, std::unique_ptr<FunctionInstance>> instances_;
   std::unordered_map<std::string, Admission> admission_;
   std::vector<std::unique_ptr<FunctionInstance>> retired_;  // old versions still serving, dead ones
-  uv_idle_t* collector_;  // disposes of retired instances outside their own call stacks
+  uv_idle_t* collector_;        // disposes of retired instances outside their own call stacks
   bool shutting_down_ = false;  // disposes of retired instances outside their own call stacks
 };
 

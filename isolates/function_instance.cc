@@ -79,7 +79,7 @@ FunctionInstance::~FunctionInstance() {
     finish(id, InvokeResponse::hostError(503, "instance_discarded",
                                          "the function instance was discarded"));
   }
-  for (auto& [done, response] : completed_) done(std::move(response));
+  for (auto& c : completed_) c.done(std::move(c.response));
   std::vector<uint64_t> timers;
   for (auto& [id, timer] : timers_) timers.push_back(id);
   for (uint64_t id : timers) closeTimer(id);
@@ -87,9 +87,11 @@ FunctionInstance::~FunctionInstance() {
 
 Result<std::unique_ptr<FunctionInstance>> FunctionInstance::create(host::FunctionVersionPtr version,
                                                                    const host::LimitValues& limits,
-                                                                   InstanceServices services) {
+                                                                   InstanceServices services,
+                                                                   std::string startup_request_id) {
   std::unique_ptr<FunctionInstance> instance(
       new FunctionInstance(std::move(version), limits, std::move(services)));
+  instance->startup_request_id_ = std::move(startup_request_id);
   if (auto status = instance->load(); !status) return status.error();
   return instance;
 }
@@ -98,18 +100,25 @@ Status FunctionInstance::load() {
   v8::Isolate* isolate = holder_.get();
   isolate->SetData(kOpsHostSlot, static_cast<OpsHost*>(this));
   Status status = okStatus();
+  runEntry(
+      0,
+      [&] {
+        auto context = v8::Context::New(isolate);
+        context_.Reset(isolate, context);
+        v8::Context::Scope context_scope(context);
+        auto runtime = Runtime::install(isolate, context);
+        if (!runtime) {
+          status = runtime.error();
+          return;
+        }
+        runtime_ = std::move(*runtime);
+        // From here on user code runs: no eval() or new Function() from strings unless allowed.
+        context->AllowCodeGenerationFromStrings(version_->config.allow_eval);
+      },
+      /*limited=*/false);
+  if (!status || dead_) return status;
   runEntry(0, [&] {
-    auto context = v8::Context::New(isolate);
-    context_.Reset(isolate, context);
-    v8::Context::Scope context_scope(context);
-    auto runtime = Runtime::install(isolate, context);
-    if (!runtime) {
-      status = runtime.error();
-      return;
-    }
-    runtime_ = std::move(*runtime);
-    // From here on user code runs: no eval() or new Function() from strings unless allowed.
-    context->AllowCodeGenerationFromStrings(version_->config.allow_eval);
+    auto context = isolate->GetCurrentContext();
     auto module = compileModule(isolate, context, version_->name, version_->code);
     if (!module) {
       status = module.error();
@@ -133,7 +142,7 @@ Status FunctionInstance::load() {
   if (dead_) {
     Limit limit = memory_exceeded_ ? Limit::kMemory : Limit::kCpu;
     return Error{std::string(limitName(limit)) + "_limit_exceeded",
-                 limitResponse(limit, "").error_message};
+                 limitResponse(limit, startup_request_id_).error_message};
   }
   return status;
 }
@@ -152,7 +161,7 @@ v8::Local<v8::Object> FunctionInstance::makeEnv(v8::Local<v8::Context> context) 
 
 // One entry into JS on behalf of request `owner` (0: the module itself): under the watchdog with
 // what the request's CPU budget has left, then microtasks, then kills, then completions.
-void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& body) {
+void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& body, bool limited) {
   if (dead_) return;
   v8::Isolate* isolate = holder_.get();
   int64_t used = 0;
@@ -164,6 +173,7 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
     entry_owner_ = owner;
     entry_cpu_start_ = cpu_start;
   }
+  if (outermost && !limited) budget = int64_t{1} << 60;  // the host's own work
   if (outermost) {
     Watchdog::instance().arm(*services_.watchdog, isolate,
                              cpu_start + std::max<int64_t>(budget, 0));
@@ -337,7 +347,7 @@ void FunctionInstance::finish(uint64_t id, InvokeResponse response) {
              [](uv_handle_t* h) { delete static_cast<WallTimer*>(h->data); });
   }
   for (uint64_t timer : state.timers) closeTimer(timer);
-  completed_.emplace_back(std::move(state.done), std::move(response));
+  completed_.push_back({id, state.request_id, std::move(state.done), std::move(response)});
 }
 
 void FunctionInstance::onWallTimeout(uint64_t id) {
@@ -382,8 +392,19 @@ void FunctionInstance::kill(Limit limit, uint64_t owner, const std::string& wher
   if (dead_) return;
   dead_ = true;
   services_.metrics.limitExceeded(version_->name, limitName(limit)).Increment();
-  std::string owner_id;
-  if (auto it = requests_.find(owner); it != requests_.end()) owner_id = it->second.request_id;
+  std::string owner_id = owner == 0 ? startup_request_id_ : "";
+  if (auto it = requests_.find(owner); it != requests_.end()) {
+    owner_id = it->second.request_id;
+  } else {
+    // The owner's response is made but not delivered yet (the limit was passed in the
+    // microtask checkpoint after it): it is the one that ran over.
+    for (Completion& c : completed_) {
+      if (c.id == owner && owner != 0) {
+        owner_id = c.request_id;
+        c.response = limitResponse(limit, owner_id);
+      }
+    }
+  }
   InvokeResponse first = limitResponse(limit, owner_id);
   std::string line = "limit exceeded: " + first.error_code + ": " + first.error_message;
   if (!where.empty()) line += "; the JavaScript was" + where;
@@ -549,7 +570,7 @@ void FunctionInstance::deliverCompletions() {
   while (!completed_.empty()) {
     auto batch = std::move(completed_);
     completed_.clear();
-    for (auto& [done, response] : batch) done(std::move(response));
+    for (auto& c : batch) c.done(std::move(c.response));
   }
 }
 

@@ -54,7 +54,8 @@ class FunctionInstance final : public OpsHost {
   // "syntax_error", "runtime_error", or "cpu_limit_exceeded"/"memory_limit_exceeded".
   static Result<std::unique_ptr<FunctionInstance>> create(host::FunctionVersionPtr version,
                                                           const host::LimitValues& limits,
-                                                          InstanceServices services);
+                                                          InstanceServices services,
+                                                          std::string startup_request_id = {});
   ~FunctionInstance() override;
 
   void invoke(InvokeRequest request, InvokeCallback done);
@@ -85,7 +86,8 @@ class FunctionInstance final : public OpsHost {
                    InstanceServices services);
   Status load();
   v8::Local<v8::Object> makeEnv(v8::Local<v8::Context> context);
-  void runEntry(uint64_t owner, const std::function<void()>& body);
+  void runEntry(uint64_t owner, const std::function<void()>& body, bool limited = true);
+  std::string startup_request_id_;
   void start(uint64_t id, InvokeRequest& request);
   void watch(uint64_t id, v8::Local<v8::Promise> promise);
   void settle(uint64_t id, v8::Local<v8::Value> value, bool rejected);
@@ -118,7 +120,13 @@ class FunctionInstance final : public OpsHost {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, RequestState> requests_;
   std::unordered_map<uint64_t, Timer*> timers_;
-  std::vector<std::pair<InvokeCallback, InvokeResponse>> completed_;
+  struct Completion {
+    uint64_t id;
+    std::string request_id;
+    InvokeCallback done;
+    InvokeResponse response;
+  };
+  std::vector<Completion> completed_;
   uint64_t current_owner_ = 0;  // the request whose JS is running now (0: none)
   int entry_depth_ = 0;
   uint64_t entry_owner_ = 0;     // the request the outermost running entry is charged to

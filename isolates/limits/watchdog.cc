@@ -134,19 +134,21 @@ void Watchdog::run() {
 
 // Returns whether the slot is armed.
 bool Watchdog::check(const std::shared_ptr<Slot>& shared, int64_t now_wall_ns) {
+  (void)now_wall_ns;
   Slot& slot = *shared;
   std::lock_guard lock(slot.mutex_);
   if (!slot.isolate_) return false;
   if (slot.fired_ && slot.interrupt_requested_at_ == 0) return true;
+  int64_t cpu_now = clockNanos(slot.clock_);
   if (slot.interrupt_requested_at_ == 0) {
-    if (clockNanos(slot.clock_) < slot.deadline_ns_) return true;
-    slot.interrupt_requested_at_ = now_wall_ns;
+    if (cpu_now < slot.deadline_ns_) return true;
+    slot.interrupt_requested_at_ = cpu_now;
     slot.fired_ = true;
     slot.isolate_->RequestInterrupt(&Watchdog::onInterrupt,
                                     new InterruptToken{shared, slot.generation_});
     return true;
   }
-  if (now_wall_ns - slot.interrupt_requested_at_ >= kInterruptGraceNs) {
+  if (cpu_now - slot.interrupt_requested_at_ >= kInterruptGraceNs) {
     slot.isolate_->TerminateExecution();
     slot.interrupt_requested_at_ = 0;  // done: fired_ stays set
   }

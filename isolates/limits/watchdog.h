@@ -66,7 +66,7 @@ class Watchdog::Slot {
   v8::Isolate* isolate_ = nullptr;  // non-null while armed
   uint64_t generation_ = 0;         // bumped by every arm()
   int64_t deadline_ns_ = 0;
-  int64_t interrupt_requested_at_ = 0;  // wall ns; 0 until the deadline passed
+  int64_t interrupt_requested_at_ = 0;  // thread CPU ns; 0 until the deadline passed
   bool fired_ = false;
   std::string stack_;
 };
