@@ -56,13 +56,16 @@ void FunctionHost::invoke(std::string_view function, InvokeRequest request, Invo
   Admission& admission = admission_[version->name];
   if (admission.in_flight >= limits.max_concurrency) {
     if (admission.queue.size() >= config_.max_queue) {
+      std::string message = "function " + version->name + "@" + std::to_string(version->version) +
+                            " has " + std::to_string(admission.in_flight) +
+                            " requests in flight (its limit) and " +
+                            std::to_string(admission.queue.size()) + " waiting (request " +
+                            request.request_id + "); try again later";
       metrics_.limitExceeded(version->name, "concurrency").Increment();
       metrics_.invocations(version->name, 429).Increment();
-      return done(InvokeResponse::hostError(
-          429, "concurrency_limit",
-          "function " + version->name + " has " + std::to_string(admission.in_flight) +
-              " requests in flight (its limit) and " + std::to_string(admission.queue.size()) +
-              " waiting; try again later"));
+      logs_.write({version->name, version->version, request.request_id, host::LogLevel::kWarn,
+                   "limit exceeded: concurrency_limit: " + message});
+      return done(InvokeResponse::hostError(429, "concurrency_limit", std::move(message)));
     }
     admission.queue.push_back({std::move(request), std::move(done)});
     return;

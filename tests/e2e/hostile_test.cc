@@ -895,8 +895,15 @@ export default {
   EXPECT_EQ(refused.status, 429) << refused.body;
   json error = Host::errorOf(refused);
   EXPECT_EQ(error.value("code", ""), "concurrency_limit");
+  std::string rid = refused.header("x-request-id");
   EXPECT_EQ(error.value("message", ""),
-            "function gate has 2 requests in flight (its limit) and 1 waiting; try again later");
+            "function gate@1 has 2 requests in flight (its limit) and 1 waiting (request " + rid +
+                "); try again later");
+  // The refusal is a limit event in the function's log too.
+  EXPECT_NE(h.daemon().logs().find("fn=gate@1 req=" + rid +
+                                   " warn: limit exceeded: concurrency_limit: function gate@1"),
+            std::string::npos)
+      << h.daemon().logs();
   EXPECT_EQ(h.limitCount("gate", "concurrency"), 1);
   EXPECT_EQ(h.metric("quiver_invocations_total", {{"function", "gate"}, {"code", "429"}}), 1);
   EXPECT_EQ(h.daemon().logs().find("running fourth"), std::string::npos);
