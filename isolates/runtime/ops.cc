@@ -94,7 +94,13 @@ void opTimerCancel(const v8::FunctionCallbackInfo<v8::Value>& args) {
   static_cast<OpsHost*>(isolate->GetData(kOpsHostSlot))->cancelTimer(static_cast<uint64_t>(id));
 }
 
+// ops.isProxy(value) -> boolean: what JS cannot tell by itself.
+void opIsProxy(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  args.GetReturnValue().Set(args.Length() > 0 && args[0]->IsProxy());
+}
+
 constexpr Op kOps[] = {
+    {"isProxy", opIsProxy},
     {"log", opLog},
     {"timerCancel", opTimerCancel},
     {"timerStart", opTimerStart},

@@ -940,3 +940,33 @@ export default {
 
 }  // namespace
 }  // namespace quiver::testing
+
+namespace quiver::testing {
+namespace {
+
+// Builtins that allocate element by element without an interrupt check could outgrow the memory
+// limit until V8 aborts the process (its only answer to an allocation that cannot be met): a
+// sparse fill did, before the runtime made large fills interruptible. Each of these ends as an
+// ordinary memory kill, or finishes, and the host stays up.
+TEST_F(HostileTest, ElementLoopsInBuiltinsEndAsMemoryKillsNotAProcessAbort) {
+  const std::vector<std::pair<std::string, std::string>> bombs = {
+      {"sparse-fill", "new Array(3e8).fill(0)"},
+      {"sparse-fill-double", "new Array(120e6).fill(1.5)"},
+      {"from-length", "Array.from({ length: 2e8 })"},
+      {"object-keys", "const o = {}; for (let i = 0; ; i++) o['k' + i] = i"},
+      {"map-boxes", "new Array(3e7).fill(0).map((x) => [x])"},
+  };
+  for (const auto& [name, code] : bombs) {
+    SCOPED_TRACE(name);
+    host_.deploy(name, "export default { fetch() { " + code + "; return new Response('done'); } };",
+                 kBomb);
+    auto reply = host_.call(name);
+    if (reply.status != 200) host_.expectKill(reply, name, Kind::kMemory, 32);
+    host_.expectNeighbourFine();
+  }
+  EXPECT_TRUE(host_.daemon().running());
+  EXPECT_EQ(host_.daemon().logs().find("fatal"), std::string::npos) << host_.daemon().logs();
+}
+
+}  // namespace
+}  // namespace quiver::testing
