@@ -1,5 +1,6 @@
 #include "isolates/function_instance.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "isolates/module_loader.h"
@@ -440,7 +441,9 @@ Result<uint64_t> FunctionInstance::startTimer(v8::Local<v8::Function> callback, 
   uv_timer_init(services_.loop, &timer->handle);
   timer->handle.data = timer;
   // HTML clamps nested timers to 4 ms; a repeating timer of 0 ms would spin the loop.
-  uint64_t delay = delay_ms > 0 ? static_cast<uint64_t>(delay_ms) : 0;
+  // As HTML: a timeout is a signed 32-bit number of ms; NaN and negatives mean 0.
+  constexpr double kMaxDelayMs = 2147483647.0;
+  uint64_t delay = delay_ms > 0 ? static_cast<uint64_t>(std::min(delay_ms, kMaxDelayMs)) : 0;
   if (repeat && delay < 1) delay = 1;
   uv_timer_start(
       &timer->handle,

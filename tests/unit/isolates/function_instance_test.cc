@@ -202,6 +202,23 @@ export default {
   EXPECT_EQ(answer->body, "ticks 3");
 }
 
+TEST_F(FunctionInstanceTest, HugeAndOddTimeoutsAreClampedNotUndefined) {
+  auto f = make(R"js(
+export default {
+  fetch() {
+    const ids = [setTimeout(() => {}, 1e300), setTimeout(() => {}, Infinity),
+                 setTimeout(() => {}, -5), setTimeout(() => {}, NaN), setInterval(() => {}, 1e20)];
+    ids.forEach((id) => clearTimeout(id));
+    return new Promise((resolve) => setTimeout(() => resolve(new Response("ok")), "2"));
+  },
+};)js");
+  ASSERT_TRUE(f);
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(request("GET", "http://h/"), [&](isolates::InvokeResponse r) { answer = r; });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return answer.has_value(); }));
+  EXPECT_EQ(answer->body, "ok");
+}
+
 TEST_F(FunctionInstanceTest, TimersAreRefusedOutsideARequest) {
   auto created = create("setTimeout(() => {}, 1); export default { fetch() {} };");
   ASSERT_FALSE(created.ok());
