@@ -1,5 +1,7 @@
 #include "isolates/runtime/ops.h"
 
+#include <time.h>
+
 #include <string>
 
 #include "isolates/v8_util.h"
@@ -99,14 +101,26 @@ void opIsProxy(const v8::FunctionCallbackInfo<v8::Value>& args) {
   args.GetReturnValue().Set(args.Length() > 0 && args[0]->IsProxy());
 }
 
+// ops.monotonicNow() -> milliseconds (double) on a monotonic clock with an arbitrary origin.
+void opMonotonicNow(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  args.GetReturnValue().Set(static_cast<double>(now.tv_sec) * 1e3 +
+                            static_cast<double>(now.tv_nsec) / 1e6);
+}
+
+// One op per line, alphabetical.
+// clang-format off
 constexpr Op kOps[] = {
     {"isProxy", opIsProxy},
     {"log", opLog},
+    {"monotonicNow", opMonotonicNow},
     {"timerCancel", opTimerCancel},
     {"timerStart", opTimerStart},
     {"utf8Decode", opUtf8Decode},
     {"utf8Encode", opUtf8Encode},
 };
+// clang-format on
 
 }  // namespace
 

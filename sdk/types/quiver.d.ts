@@ -155,3 +155,233 @@ interface Console {
 }
 
 declare var console: Console;
+
+/** https://webidl.spec.whatwg.org/#idl-DOMException */
+interface DOMException extends Error {
+  readonly name: string;
+  readonly message: string;
+  /** The legacy code of `name` (e.g. 20 for "AbortError"), 0 for names without one. */
+  readonly code: number;
+  readonly INDEX_SIZE_ERR: 1;
+  readonly DOMSTRING_SIZE_ERR: 2;
+  readonly HIERARCHY_REQUEST_ERR: 3;
+  readonly WRONG_DOCUMENT_ERR: 4;
+  readonly INVALID_CHARACTER_ERR: 5;
+  readonly NO_DATA_ALLOWED_ERR: 6;
+  readonly NO_MODIFICATION_ALLOWED_ERR: 7;
+  readonly NOT_FOUND_ERR: 8;
+  readonly NOT_SUPPORTED_ERR: 9;
+  readonly INUSE_ATTRIBUTE_ERR: 10;
+  readonly INVALID_STATE_ERR: 11;
+  readonly SYNTAX_ERR: 12;
+  readonly INVALID_MODIFICATION_ERR: 13;
+  readonly NAMESPACE_ERR: 14;
+  readonly INVALID_ACCESS_ERR: 15;
+  readonly VALIDATION_ERR: 16;
+  readonly TYPE_MISMATCH_ERR: 17;
+  readonly SECURITY_ERR: 18;
+  readonly NETWORK_ERR: 19;
+  readonly ABORT_ERR: 20;
+  readonly URL_MISMATCH_ERR: 21;
+  readonly QUOTA_EXCEEDED_ERR: 22;
+  readonly TIMEOUT_ERR: 23;
+  readonly INVALID_NODE_TYPE_ERR: 24;
+  readonly DATA_CLONE_ERR: 25;
+}
+
+declare var DOMException: {
+  prototype: DOMException;
+  new (message?: string, name?: string): DOMException;
+  readonly INDEX_SIZE_ERR: 1;
+  readonly DOMSTRING_SIZE_ERR: 2;
+  readonly HIERARCHY_REQUEST_ERR: 3;
+  readonly WRONG_DOCUMENT_ERR: 4;
+  readonly INVALID_CHARACTER_ERR: 5;
+  readonly NO_DATA_ALLOWED_ERR: 6;
+  readonly NO_MODIFICATION_ALLOWED_ERR: 7;
+  readonly NOT_FOUND_ERR: 8;
+  readonly NOT_SUPPORTED_ERR: 9;
+  readonly INUSE_ATTRIBUTE_ERR: 10;
+  readonly INVALID_STATE_ERR: 11;
+  readonly SYNTAX_ERR: 12;
+  readonly INVALID_MODIFICATION_ERR: 13;
+  readonly NAMESPACE_ERR: 14;
+  readonly INVALID_ACCESS_ERR: 15;
+  readonly VALIDATION_ERR: 16;
+  readonly TYPE_MISMATCH_ERR: 17;
+  readonly SECURITY_ERR: 18;
+  readonly NETWORK_ERR: 19;
+  readonly ABORT_ERR: 20;
+  readonly URL_MISMATCH_ERR: 21;
+  readonly QUOTA_EXCEEDED_ERR: 22;
+  readonly TIMEOUT_ERR: 23;
+  readonly INVALID_NODE_TYPE_ERR: 24;
+  readonly DATA_CLONE_ERR: 25;
+};
+
+/** https://dom.spec.whatwg.org/#dictdef-eventinit */
+interface EventInit {
+  bubbles?: boolean;
+  cancelable?: boolean;
+  composed?: boolean;
+}
+
+/**
+ * https://dom.spec.whatwg.org/#interface-event. There is no DOM tree: an event is dispatched to
+ * its target only (eventPhase is AT_TARGET during dispatch; capture listeners run first).
+ */
+interface Event {
+  readonly type: string;
+  readonly target: EventTarget | null;
+  /** @deprecated use `target` */
+  readonly srcElement: EventTarget | null;
+  readonly currentTarget: EventTarget | null;
+  composedPath(): EventTarget[];
+  readonly eventPhase: number;
+  stopPropagation(): void;
+  /** @deprecated use stopPropagation() */
+  cancelBubble: boolean;
+  stopImmediatePropagation(): void;
+  readonly bubbles: boolean;
+  readonly cancelable: boolean;
+  /** @deprecated use preventDefault() and defaultPrevented */
+  returnValue: boolean;
+  preventDefault(): void;
+  readonly defaultPrevented: boolean;
+  readonly composed: boolean;
+  /** False for events created by code, true for those the runtime fires (e.g. "abort"). */
+  readonly isTrusted: boolean;
+  /** Milliseconds since performance.timeOrigin. */
+  readonly timeStamp: number;
+  /** @deprecated */
+  initEvent(type: string, bubbles?: boolean, cancelable?: boolean): void;
+  readonly NONE: 0;
+  readonly CAPTURING_PHASE: 1;
+  readonly AT_TARGET: 2;
+  readonly BUBBLING_PHASE: 3;
+}
+
+declare var Event: {
+  prototype: Event;
+  new (type: string, eventInitDict?: EventInit): Event;
+  readonly NONE: 0;
+  readonly CAPTURING_PHASE: 1;
+  readonly AT_TARGET: 2;
+  readonly BUBBLING_PHASE: 3;
+};
+
+interface EventListener {
+  (evt: Event): void;
+}
+
+interface EventListenerObject {
+  handleEvent(object: Event): void;
+}
+
+type EventListenerOrEventListenerObject = EventListener | EventListenerObject;
+
+interface EventListenerOptions {
+  capture?: boolean;
+}
+
+interface AddEventListenerOptions extends EventListenerOptions {
+  once?: boolean;
+  passive?: boolean;
+  /** Removes the listener when the signal aborts. */
+  signal?: AbortSignal;
+}
+
+/**
+ * https://dom.spec.whatwg.org/#interface-eventtarget. An exception thrown by a listener is logged
+ * as an error ("Uncaught …") and does not stop the other listeners.
+ */
+interface EventTarget {
+  addEventListener(
+    type: string,
+    callback: EventListenerOrEventListenerObject | null,
+    options?: AddEventListenerOptions | boolean,
+  ): void;
+  /** Returns false if a listener called preventDefault() on a cancelable event. */
+  dispatchEvent(event: Event): boolean;
+  removeEventListener(
+    type: string,
+    callback: EventListenerOrEventListenerObject | null,
+    options?: EventListenerOptions | boolean,
+  ): void;
+}
+
+declare var EventTarget: {
+  prototype: EventTarget;
+  new (): EventTarget;
+};
+
+/** https://dom.spec.whatwg.org/#interface-AbortSignal */
+interface AbortSignal extends EventTarget {
+  readonly aborted: boolean;
+  /** Why the signal aborted: by default a DOMException named "AbortError". */
+  readonly reason: any;
+  throwIfAborted(): void;
+  onabort: ((this: AbortSignal, ev: Event) => any) | null;
+}
+
+declare var AbortSignal: {
+  prototype: AbortSignal;
+  /** Not constructible: use an AbortController or the static methods. */
+  new (): never;
+  /** An already aborted signal. */
+  abort(reason?: any): AbortSignal;
+  /** A signal that aborts when any of `signals` does, with its reason. */
+  any(signals: Iterable<AbortSignal>): AbortSignal;
+  /**
+   * A signal that aborts after `milliseconds` with a DOMException named "TimeoutError". Uses the
+   * request's timers: it throws outside a request (at module top level), and the timer is
+   * cancelled when the request that created it ends.
+   */
+  timeout(milliseconds: number): AbortSignal;
+};
+
+/** https://dom.spec.whatwg.org/#interface-abortcontroller */
+interface AbortController {
+  readonly signal: AbortSignal;
+  abort(reason?: any): void;
+}
+
+declare var AbortController: {
+  prototype: AbortController;
+  new (): AbortController;
+};
+
+/**
+ * https://html.spec.whatwg.org/#dom-queuemicrotask. An exception thrown by `callback` is logged
+ * as an error ("Uncaught …").
+ */
+declare function queueMicrotask(callback: () => void): void;
+
+/** https://html.spec.whatwg.org/#the-navigator-object (only `userAgent`). */
+interface Navigator {
+  /** "Quiver/0.1" */
+  readonly userAgent: string;
+}
+
+declare var Navigator: {
+  prototype: Navigator;
+  new (): never;
+};
+
+declare var navigator: Navigator;
+
+/** https://w3c.github.io/hr-time/#sec-performance (no timeline: no mark, measure or entries). */
+interface Performance extends EventTarget {
+  /** Milliseconds since timeOrigin, on a monotonic clock. */
+  now(): number;
+  /** Date.now() when the function instance was created. */
+  readonly timeOrigin: number;
+  toJSON(): { timeOrigin: number };
+}
+
+declare var Performance: {
+  prototype: Performance;
+  new (): never;
+};
+
+declare var performance: Performance;

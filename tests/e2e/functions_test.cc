@@ -141,6 +141,26 @@ export default {
   }
 }
 
+TEST_F(FunctionsTest, TimersAbortSignalsAndMicrotasksRunOnTheRequest) {
+  ASSERT_EQ(deploy("clock", R"js(
+export default {
+  async fetch() {
+    const signal = AbortSignal.timeout(20);
+    const reason = await new Promise((resolve) =>
+      signal.addEventListener("abort", () => resolve(signal.reason.name)));
+    const order = [];
+    queueMicrotask(() => order.push("microtask"));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    order.push("timer");
+    return new Response(`${reason} ${order.join(",")} ${performance.now() > 0} ${navigator.userAgent}`);
+  },
+};)js"),
+            201);
+  auto reply = get("/fn/clock");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body, "TimeoutError microtask,timer true Quiver/0.1");
+}
+
 TEST_F(FunctionsTest, EvalIsRefusedAtRequestTime) {
   ASSERT_EQ(deploy("evil",
                    "export default { fetch() { try { return new Response(String(eval('1+1'))); } "
