@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <string>
+#include <vector>
 
 #include "isolates/v8_util.h"
 
@@ -124,6 +125,15 @@ constexpr Op kOps[] = {
 
 }  // namespace
 
-std::span<const Op> runtimeOps() { return kOps; }
+std::span<const Op> coreOps() { return kOps; }
+
+std::span<const Op> runtimeOps() {
+  static const std::vector<Op> all = [] {
+    std::vector<Op> ops;
+    for (std::span<const Op> area : {coreOps()}) ops.insert(ops.end(), area.begin(), area.end());
+    return ops;
+  }();
+  return all;
+}
 
 }  // namespace quiver::isolates

@@ -33,6 +33,12 @@ struct Op {
   v8::FunctionCallback callback;
 };
 
+// Every op of the runtime: the concatenation of the per-area tables below, in this order. An area
+// (ops_<area>.cc) defines one table; adding an area is one declaration here and one line in
+// runtimeOps(). Op names are unique across areas (checked by a unit test).
 std::span<const Op> runtimeOps();
+
+// Per-area tables.
+std::span<const Op> coreOps();  // ops.cc: console, timers, UTF-8, clocks
 
 }  // namespace quiver::isolates

@@ -4,6 +4,7 @@
 // tests run is captured into globalThis.__capturedLogs as [level, text] pairs.
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "host/log.h"
@@ -170,6 +171,21 @@ INSTANTIATE_TEST_SUITE_P(Files, JsApiTest, ::testing::ValuesIn(testFiles()),
                          });
 
 TEST(JsApiHarnessTest, FindsTestFiles) { EXPECT_GE(testFiles().size(), 3u); }
+
+}  // namespace
+}  // namespace quiver::testing
+
+namespace quiver::testing {
+namespace {
+
+TEST(RuntimeOpsTest, NamesAreUniqueAcrossAreas) {
+  std::set<std::string> seen;
+  for (const auto& op : isolates::runtimeOps()) {
+    EXPECT_TRUE(seen.insert(op.name).second) << "op defined twice: " << op.name;
+    EXPECT_NE(op.callback, nullptr) << op.name;
+  }
+  EXPECT_GE(seen.size(), 7u);
+}
 
 }  // namespace
 }  // namespace quiver::testing
