@@ -2,7 +2,9 @@
 // host in a function's global scope (after the runtime's files ran) before one *.test.js file.
 //
 // Defines on globalThis:
-//   test(name, fn)                               registers a test; fn may be async
+//   test(name, fn, options?)                     registers a test; fn may be async.
+//                                                options.expectedFailure = "reason": the test is
+//                                                known to fail (counted apart); passing fails it
 //   assert(condition, message?)
 //   assertEquals(actual, expected, message?)     SameValue, or deep equality for arrays, plain
 //                                                objects, typed arrays and ArrayBuffers
@@ -10,7 +12,8 @@
 //   assertRejects(fnOrPromise, ErrorClass?, messageSubstring?) -> Promise of the error; fails if
 //                                                fn throws synchronously instead of rejecting
 //   captureLogs(fn) -> [[level, text], …]        the ops.log calls made while fn ran
-//   __runTests() -> Promise<{ passed, failed, failures: [{ name, message }] }>, sequentially
+//   __runTests() -> Promise<{ passed, failed, expectedFailures, failures: [{ name, message }] }>,
+//                                                sequentially
 //
 // Host contract for tests:
 //   globalThis.__capturedLogs  an array the host appends [level, text] to on every ops.log call
@@ -231,25 +234,44 @@
 
   const tests = [];
 
-  function test(name, fn) {
-    push(tests, { name: String_(name), fn });
+  function test(name, fn, options = undefined) {
+    const expectedFailure = options === undefined ? undefined : options.expectedFailure;
+    push(tests, { name: String_(name), fn, expectedFailure });
   }
 
   async function runTests() {
     let passed = 0;
     let failed = 0;
+    let expectedFailures = 0;
     const failures = [];
     for (let i = 0; i < tests.length; i++) {
       const entry = tests[i];
+      let error = null;
+      let threw = false;
       try {
         await entry.fn();
-        passed++;
-      } catch (error) {
+      } catch (caught) {
+        threw = true;
+        error = caught;
+      }
+      if (entry.expectedFailure === undefined) {
+        if (!threw) {
+          passed++;
+        } else {
+          failed++;
+          push(failures, { name: entry.name, message: errorName(error) });
+        }
+      } else if (threw) {
+        expectedFailures++;
+      } else {
         failed++;
-        push(failures, { name: entry.name, message: errorName(error) });
+        push(failures, {
+          name: entry.name,
+          message: `unexpected pass: the expectations list it as failing (${entry.expectedFailure}); remove that entry`,
+        });
       }
     }
-    return { passed, failed, failures };
+    return { passed, failed, expectedFailures, failures };
   }
 
   const define = (name, value) => ObjectDefineProperty(globalObject, name, {

@@ -1,7 +1,10 @@
-// The JS test harness: runs every tests/js/*.test.js inside a real isolate whose global scope is
-// exactly a function's (the runtime installed the same way), and reports per-file pass counts.
-// tests/js/harness.js defines test()/assert*() and __runTests(); console output produced while
-// tests run is captured into globalThis.__capturedLogs as [level, text] pairs.
+// The JS test harness: runs every tests/js/*.test.js and tests/conformance/*.test.js inside a real
+// isolate whose global scope is exactly a function's (the runtime installed the same way), and
+// reports per-file pass counts. tests/js/harness.js defines test()/assert*() and __runTests();
+// console output produced while tests run is captured into globalThis.__capturedLogs as
+// [level, text] pairs. Conformance files also get tests/conformance/wpt.js and read the
+// web-platform-tests' JSON vectors through __readConformanceFile (see conformanceDir()).
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -24,7 +27,56 @@ std::string slurp(const std::filesystem::path& path) {
   return ss.str();
 }
 
-std::filesystem::path jsDir() { return std::filesystem::path(QUIVER_SOURCE_DIR) / "tests/js"; }
+std::filesystem::path sourceDir() { return QUIVER_SOURCE_DIR; }
+std::filesystem::path jsDir() { return sourceDir() / "tests/js"; }
+std::filesystem::path conformanceTestDir() { return sourceDir() / "tests/conformance"; }
+
+// The shared conformance data (../shared/conformance, outside the repository): $QUIVER_CONFORMANCE_DIR,
+// else the first ancestor of the source tree holding shared/conformance/wpt. Empty if none.
+std::filesystem::path conformanceDir() {
+  if (const char* env = std::getenv("QUIVER_CONFORMANCE_DIR"); env && *env) return env;
+  for (auto dir = sourceDir(); dir.has_relative_path(); dir = dir.parent_path()) {
+    auto candidate = dir.parent_path() / "shared/conformance";
+    if (std::filesystem::exists(candidate / "wpt")) return candidate;
+  }
+  return {};
+}
+
+// __readConformanceFile(path) / __readRepoFile(path): the file's text, read relative to the
+// directory held in the function's data; throws an Error if it cannot be read.
+void readFileUnder(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  std::string base = isolates::stringToUtf8(isolate, args.Data().As<v8::String>());
+  if (args.Length() < 1 || !args[0]->IsString()) {
+    isolate->ThrowException(v8::Exception::TypeError(isolates::v8str(isolate, "path expected")));
+    return;
+  }
+  std::string relative = isolates::stringToUtf8(isolate, args[0].As<v8::String>());
+  auto path = std::filesystem::path(base) / relative;
+  std::ifstream in(path, std::ios::binary);
+  if (relative.find("..") != std::string::npos || !in) {
+    isolate->ThrowException(
+        v8::Exception::Error(isolates::v8str(isolate, "cannot read " + path.string())));
+    return;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  v8::Local<v8::String> text;
+  std::string content = ss.str();
+  if (!v8::String::NewFromUtf8(isolate, content.data(), v8::NewStringType::kNormal,
+                               static_cast<int>(content.size()))
+           .ToLocal(&text)) {
+    return;
+  }
+  args.GetReturnValue().Set(text);
+}
+
+void installReader(v8::Isolate* isolate, v8::Local<v8::Context> context, const char* name,
+                   const std::filesystem::path& base) {
+  auto fn = v8::Function::New(context, readFileUnder, isolates::v8str(isolate, base.string()))
+                .ToLocalChecked();
+  context->Global()->Set(context, isolates::v8str(isolate, name), fn).Check();
+}
 
 // Appends every console line to globalThis.__capturedLogs.
 class CapturingOpsHost final : public isolates::OpsHost {
@@ -60,6 +112,7 @@ class CapturingOpsHost final : public isolates::OpsHost {
 struct FileResult {
   int passed = 0;
   int failed = 0;
+  int expected_failures = 0;
   std::string failures;
   std::string error;  // the file itself could not run
 };
@@ -86,8 +139,15 @@ FileResult runFile(const std::filesystem::path& file) {
   context->Global()
       ->Set(context, isolates::v8str(isolate, "__internals"), (*runtime)->internals(isolate))
       .Check();
+  std::vector<std::filesystem::path> scripts = {jsDir() / "harness.js"};
+  if (file.parent_path() == conformanceTestDir()) {
+    installReader(isolate, context, "__readConformanceFile", conformanceDir());
+    installReader(isolate, context, "__readRepoFile", sourceDir());
+    scripts.push_back(conformanceTestDir() / "wpt.js");
+  }
+  scripts.push_back(file);
   v8::TryCatch try_catch(isolate);
-  for (const auto& path : {jsDir() / "harness.js", file}) {
+  for (const auto& path : scripts) {
     std::string source = slurp(path);
     v8::ScriptOrigin origin(isolate, isolates::v8str(isolate, path.filename().string()));
     v8::Local<v8::Script> script;
@@ -129,25 +189,35 @@ FileResult runFile(const std::filesystem::path& file) {
   };
   result.passed = number("passed");
   result.failed = number("failed");
+  result.expected_failures = number("expectedFailures");
   v8::Local<v8::Value> failures;
   if (summary->Get(context, isolates::v8str(isolate, "failures")).ToLocal(&failures)) {
     v8::Local<v8::String> json;
     if (v8::JSON::Stringify(context, failures).ToLocal(&json)) {
       result.failures = isolates::stringToUtf8(isolate, json);
+      if (result.failures.size() > 4000) result.failures.resize(4000), result.failures += "…";
     }
   }
   return result;
 }
 
-std::vector<std::string> testFiles() {
+std::vector<std::string> testFiles(const std::filesystem::path& dir) {
   std::vector<std::string> files;
-  if (!std::filesystem::exists(jsDir())) return files;
-  for (const auto& entry : std::filesystem::directory_iterator(jsDir())) {
+  if (!std::filesystem::exists(dir)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     std::string name = entry.path().filename().string();
     if (name.size() > 8 && name.substr(name.size() - 8) == ".test.js") files.push_back(name);
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+std::string paramName(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param.substr(0, info.param.size() - 8);
+  for (char& c : name) {
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
 }
 
 class JsApiTest : public ::testing::TestWithParam<std::string> {};
@@ -161,16 +231,29 @@ TEST_P(JsApiTest, AllTestsPass) {
   EXPECT_EQ(result.failed, 0) << result.failures;
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, JsApiTest, ::testing::ValuesIn(testFiles()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param.substr(0, info.param.size() - 8);
-                           for (char& c : name) {
-                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Files, JsApiTest, ::testing::ValuesIn(testFiles(jsDir())), paramName);
 
-TEST(JsApiHarnessTest, FindsTestFiles) { EXPECT_GE(testFiles().size(), 3u); }
+TEST(JsApiHarnessTest, FindsTestFiles) { EXPECT_GE(testFiles(jsDir()).size(), 3u); }
+
+// The web-platform-tests' vectors: per case pass, expected failure (listed with its reason in
+// tests/conformance/expectations.json) or failure; an unexpected pass fails too.
+class ConformanceTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ConformanceTest, MatchesExpectations) {
+  if (conformanceDir().empty()) {
+    GTEST_SKIP() << "no shared/conformance/wpt next to the source tree; set QUIVER_CONFORMANCE_DIR";
+  }
+  auto result = runFile(conformanceTestDir() / GetParam());
+  ASSERT_TRUE(result.error.empty()) << result.error;
+  std::printf("[ wpt ] %s: %d passed, %d expected failures, %d unexpected\n", GetParam().c_str(),
+              result.passed, result.expected_failures, result.failed);
+  EXPECT_GT(result.passed, 0);
+  EXPECT_EQ(result.failed, 0) << result.failures;
+}
+
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ConformanceTest);
+INSTANTIATE_TEST_SUITE_P(Wpt, ConformanceTest,
+                         ::testing::ValuesIn(testFiles(conformanceTestDir())), paramName);
 
 }  // namespace
 }  // namespace quiver::testing
