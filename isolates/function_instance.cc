@@ -21,6 +21,12 @@ std::string toByteString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return out;
 }
 
+void appendView(std::string& out, v8::Local<v8::ArrayBufferView> view) {
+  size_t offset = out.size();
+  out.resize(offset + view->ByteLength());
+  view->CopyContents(out.data() + offset, view->ByteLength());
+}
+
 v8::Local<v8::ArrayBuffer> takeBody(v8::Isolate* isolate, std::string body) {
   // The body's bytes move into V8 without a copy: the backing store owns the std::string.
   auto* owned = new std::string(std::move(body));
@@ -541,9 +547,25 @@ InvokeResponse FunctionInstance::toResponse(v8::Local<v8::Context> context,
   if (body->IsString()) {
     response.body = stringToUtf8(isolate, body.As<v8::String>());
   } else if (body->IsArrayBufferView()) {
-    auto view = body.As<v8::ArrayBufferView>();
-    response.body.resize(view->ByteLength());
-    view->CopyContents(response.body.data(), response.body.size());
+    appendView(response.body, body.As<v8::ArrayBufferView>());
+  } else if (body->IsArray()) {
+    // A Blob or FormData body: its chunks, in order (see responseRecord in 90_internals.js).
+    auto chunks = body.As<v8::Array>();
+    size_t total = 0;
+    for (uint32_t i = 0; i < chunks->Length(); ++i) {
+      v8::Local<v8::Value> chunk;
+      if (chunks->Get(context, i).ToLocal(&chunk) && chunk->IsArrayBufferView()) {
+        total += chunk.As<v8::ArrayBufferView>()->ByteLength();
+      }
+    }
+    response.body.reserve(total);
+    for (uint32_t i = 0; i < chunks->Length(); ++i) {
+      v8::Local<v8::Value> chunk;
+      if (!chunks->Get(context, i).ToLocal(&chunk) || !chunk->IsArrayBufferView()) {
+        return InvokeResponse::hostError(500, "internal_error", "malformed response body chunks");
+      }
+      appendView(response.body, chunk.As<v8::ArrayBufferView>());
+    }
   }
   return response;
 }
