@@ -181,9 +181,9 @@ function convertBlobPart(value, prefix) {
   return toUSVString(value, prefix, "blob part");
 }
 
-// sequence<BlobPart>; `undefined` is the empty sequence (the argument is optional).
-function convertBlobParts(value, prefix, context) {
-  if (value === undefined) return [];
+// sequence<BlobPart>; `undefined` is the empty sequence when the argument is optional (Blob's).
+function convertBlobParts(value, prefix, context, optional) {
+  if (value === undefined && optional) return [];
   if (!isObject(value)) {
     throw new TypeError(`${prefix}: ${context} is not iterable: it cannot be converted to a sequence.`);
   }
@@ -297,7 +297,7 @@ class Blob {
   constructor(blobParts = undefined, options = undefined) {
     if (blobParts === kInternal) return;
     const prefix = "Failed to construct 'Blob'";
-    const parts = convertBlobParts(blobParts, prefix, "Argument 1");
+    const parts = convertBlobParts(blobParts, prefix, "Argument 1", true);
     const bag = convertPropertyBag(options, prefix, false);
     this.#data = processBlobParts(parts, bag.endings);
     this.#type = normalizeBlobType(bag.type);
@@ -384,7 +384,7 @@ class File extends Blob {
   constructor(fileBits, fileName, options = undefined) {
     const prefix = "Failed to construct 'File'";
     requiredArguments(arguments.length, 2, prefix);
-    const parts = fileBits === kInternal ? null : convertBlobParts(fileBits, prefix, "Argument 1");
+    const parts = fileBits === kInternal ? null : convertBlobParts(fileBits, prefix, "Argument 1", false);
     const name = fileBits === kInternal ? "" : toUSVString(fileName, prefix, "Argument 2");
     const bag = fileBits === kInternal ? null : convertPropertyBag(options, prefix, true);
     super(kInternal);
