@@ -188,7 +188,10 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
     if (!context.IsEmpty()) context->Enter();
     current_owner_ = owner;
     body();
-    if (outermost && !isolate->IsExecutionTerminating()) isolate->PerformMicrotaskCheckpoint();
+    if (outermost && !isolate->IsExecutionTerminating()) {
+      isolate->PerformMicrotaskCheckpoint();
+      if (runtime_ && !context.IsEmpty()) runtime_->processRejections(isolate, context);
+    }
     current_owner_ = previous_owner;
     if (!context.IsEmpty()) context->Exit();
   }
@@ -495,10 +498,8 @@ void FunctionInstance::fireTimer(Timer* timer) {
     auto context = isolate->GetCurrentContext();
     if (!callback->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&ignored) &&
         !try_catch.HasTerminated()) {
-      auto state = requests_.find(owner);
-      std::string rid = state == requests_.end() ? "" : state->second.request_id;
-      log(host::LogLevel::kError, rid,
-          "Uncaught (in timer) " + describeException(isolate, context, try_catch.Exception()));
+      // HTML's "report the exception": an `error` event at globalThis, logged unless cancelled.
+      runtime_->reportException(isolate, context, try_catch.Exception());
     }
   });
 }
@@ -559,8 +560,16 @@ InvokeResponse FunctionInstance::functionError(v8::Local<v8::Context> context,
 }
 
 void FunctionInstance::onConsole(host::LogLevel level, std::string_view text) {
-  auto it = requests_.find(current_owner_);
-  log(level, it == requests_.end() ? std::string_view() : it->second.request_id, text);
+  std::string_view request_id;
+  if (auto it = requests_.find(current_owner_); it != requests_.end()) {
+    request_id = it->second.request_id;
+  } else {
+    // Answered during this entry (its completion not delivered yet): still its log line.
+    for (const Completion& done : completed_) {
+      if (done.id == current_owner_) request_id = done.request_id;
+    }
+  }
+  log(level, request_id, text);
 }
 
 void FunctionInstance::log(host::LogLevel level, std::string_view request_id,

@@ -161,6 +161,39 @@ export default {
   EXPECT_EQ(reply.body, "TimeoutError microtask,timer true Quiver/0.1");
 }
 
+TEST_F(FunctionsTest, GlobalErrorAndUnhandledRejectionEventsReachTheFunction) {
+  ASSERT_EQ(deploy("events", R"js(
+const seen = [];
+addEventListener("error", (e) => { seen.push(`error:${e.error.message}`); e.preventDefault(); });
+addEventListener("unhandledrejection", (e) => { seen.push(`rejection:${e.reason}`); e.preventDefault(); });
+export default {
+  async fetch() {
+    seen.length = 0;
+    setTimeout(() => { throw new Error("timer-threw"); }, 0);
+    Promise.reject("nobody-caught");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return new Response(seen.sort().join(","));
+  },
+};)js"),
+            201);
+  auto reply = get("/fn/events");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body, "error:timer-threw,rejection:nobody-caught");
+  std::string logs = daemon_.logs();
+  EXPECT_EQ(logs.find("timer-threw"), std::string::npos) << "cancelled events are not logged";
+  // Not cancelled (no listener calls preventDefault for it): logged with the request's id.
+  ASSERT_EQ(deploy("unhandled", "export default { fetch() { Promise.reject(new "
+                                "Error('left-alone')); return new Response('ok'); } };"),
+            201);
+  reply = get("/fn/unhandled");
+  EXPECT_EQ(reply.body, "ok");
+  ASSERT_TRUE(daemon_.waitForLog("left-alone", std::chrono::seconds(5)));
+  EXPECT_NE(daemon_.logs().find("req=" + reply.header("x-request-id") +
+                                " error: Uncaught (in promise) Error: left-alone"),
+            std::string::npos)
+      << daemon_.logs();
+}
+
 TEST_F(FunctionsTest, EvalIsRefusedAtRequestTime) {
   ASSERT_EQ(deploy("evil",
                    "export default { fetch() { try { return new Response(String(eval('1+1'))); } "

@@ -158,6 +158,7 @@ FileResult runFile(const std::filesystem::path& file) {
       return result;
     }
     isolate->PerformMicrotaskCheckpoint();
+    (*runtime)->processRejections(isolate, context);
   }
   v8::Local<v8::Value> run_fn, promise_value;
   if (!context->Global()->Get(context, isolates::v8str(isolate, "__runTests")).ToLocal(&run_fn) ||
@@ -173,6 +174,7 @@ FileResult runFile(const std::filesystem::path& file) {
   // No timers or I/O exist inside the harness: every test settles through microtasks.
   for (int i = 0; i < 1000 && promise->State() == v8::Promise::kPending; ++i) {
     isolate->PerformMicrotaskCheckpoint();
+    (*runtime)->processRejections(isolate, context);
   }
   if (promise->State() != v8::Promise::kFulfilled) {
     result.error = promise->State() == v8::Promise::kPending
