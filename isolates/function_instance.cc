@@ -73,6 +73,13 @@ FunctionInstance::FunctionInstance(host::FunctionVersionPtr version,
           .on_memory_exceeded = [this] { memory_exceeded_ = true; }}) {}
 
 FunctionInstance::~FunctionInstance() {
+  if (tasks_) {
+    tasks_->setWaker({});  // from here on no thread touches tasks_async_
+    uv_close(reinterpret_cast<uv_handle_t*>(tasks_async_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+    uv_close(reinterpret_cast<uv_handle_t*>(tasks_timer_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+  }
   // Requests still waiting get an answer: the instance is going away under them.
   std::vector<uint64_t> ids;
   for (auto& [id, state] : requests_) ids.push_back(id);
@@ -97,9 +104,36 @@ Result<std::unique_ptr<FunctionInstance>> FunctionInstance::create(host::Functio
   return instance;
 }
 
+void FunctionInstance::startForegroundTasks() {
+  tasks_ = foregroundTasks(holder_.get());
+  tasks_async_ = new uv_async_t;
+  uv_async_init(services_.loop, tasks_async_, [](uv_async_t* async) {
+    static_cast<FunctionInstance*>(async->data)->runForegroundTasks();
+  });
+  tasks_async_->data = this;
+  tasks_timer_ = new uv_timer_t;
+  uv_timer_init(services_.loop, tasks_timer_);
+  tasks_timer_->data = this;
+  // Neither keeps the loop alive by itself: they matter only while the shard runs anyway.
+  uv_unref(reinterpret_cast<uv_handle_t*>(tasks_async_));
+  uv_unref(reinterpret_cast<uv_handle_t*>(tasks_timer_));
+  tasks_->setWaker([async = tasks_async_] { uv_async_send(async); });
+}
+
+void FunctionInstance::runForegroundTasks() {
+  auto next = std::chrono::milliseconds(-1);
+  runEntry(0, [&] { next = tasks_->runDue(); });
+  if (dead_ || next.count() < 0) return;
+  uv_timer_start(
+      tasks_timer_,
+      [](uv_timer_t* timer) { static_cast<FunctionInstance*>(timer->data)->runForegroundTasks(); },
+      static_cast<uint64_t>(next.count()), 0);
+}
+
 Status FunctionInstance::load() {
   v8::Isolate* isolate = holder_.get();
   isolate->SetData(kOpsHostSlot, static_cast<OpsHost*>(this));
+  startForegroundTasks();
   Status status = okStatus();
   runEntry(
       0,
