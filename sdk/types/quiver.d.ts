@@ -516,3 +516,70 @@ declare var Performance: {
 };
 
 declare var performance: Performance;
+
+// ---------------------------------------------------------------------------------------------
+// The global scope as an EventTarget: "error", "unhandledrejection", "rejectionhandled".
+
+interface ErrorEventInit extends EventInit {
+  message?: string;
+  filename?: string;
+  lineno?: number;
+  colno?: number;
+  error?: any;
+}
+
+/** https://html.spec.whatwg.org/#the-errorevent-interface: fired at globalThis for an exception
+ * that escaped a listener or a timer; cancel it (preventDefault) to keep it out of the log. */
+interface ErrorEvent extends Event {
+  readonly message: string;
+  readonly filename: string;
+  readonly lineno: number;
+  readonly colno: number;
+  readonly error: any;
+}
+declare var ErrorEvent: {
+  prototype: ErrorEvent;
+  new (type: string, eventInitDict?: ErrorEventInit): ErrorEvent;
+};
+
+interface PromiseRejectionEventInit extends EventInit {
+  promise: Promise<any>;
+  reason?: any;
+}
+
+/** https://html.spec.whatwg.org/#the-promiserejectionevent-interface: "unhandledrejection"
+ * (cancelable; not cancelled, the rejection is logged) and "rejectionhandled". */
+interface PromiseRejectionEvent extends Event {
+  readonly promise: Promise<any>;
+  readonly reason: any;
+}
+declare var PromiseRejectionEvent: {
+  prototype: PromiseRejectionEvent;
+  new (type: string, eventInitDict: PromiseRejectionEventInit): PromiseRejectionEvent;
+};
+
+interface GlobalEventHandlersEventMap {
+  error: ErrorEvent;
+  unhandledrejection: PromiseRejectionEvent;
+  rejectionhandled: PromiseRejectionEvent;
+}
+
+declare function addEventListener<K extends keyof GlobalEventHandlersEventMap>(
+  type: K,
+  listener: (this: typeof globalThis, ev: GlobalEventHandlersEventMap[K]) => any,
+  options?: boolean | AddEventListenerOptions,
+): void;
+declare function addEventListener(
+  type: string,
+  listener: EventListener | EventListenerObject | null,
+  options?: boolean | AddEventListenerOptions,
+): void;
+declare function removeEventListener(
+  type: string,
+  listener: EventListener | EventListenerObject | null,
+  options?: boolean | EventListenerOptions,
+): void;
+declare function dispatchEvent(event: Event): boolean;
+declare var onerror: ((this: typeof globalThis, ev: ErrorEvent) => any) | null;
+declare var onunhandledrejection: ((this: typeof globalThis, ev: PromiseRejectionEvent) => any) | null;
+declare var onrejectionhandled: ((this: typeof globalThis, ev: PromiseRejectionEvent) => any) | null;

@@ -161,6 +161,59 @@ export default {
   EXPECT_EQ(reply.body, "TimeoutError microtask,timer true Quiver/0.1");
 }
 
+TEST_F(FunctionsTest, GlobalErrorAndUnhandledRejectionEventsReachTheFunction) {
+  ASSERT_EQ(deploy("events", R"js(
+const seen = [];
+addEventListener("error", (e) => { seen.push(`error:${e.error.message}`); e.preventDefault(); });
+addEventListener("unhandledrejection", (e) => { seen.push(`rejection:${e.reason}`); e.preventDefault(); });
+export default {
+  async fetch() {
+    seen.length = 0;
+    setTimeout(() => { throw new Error("timer-threw"); }, 0);
+    Promise.reject("nobody-caught");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return new Response(seen.sort().join(","));
+  },
+};)js"),
+            201);
+  auto reply = get("/fn/events");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body, "error:timer-threw,rejection:nobody-caught");
+  std::string logs = daemon_.logs();
+  EXPECT_EQ(logs.find("timer-threw"), std::string::npos) << "cancelled events are not logged";
+  // Not cancelled (no listener calls preventDefault for it): logged with the request's id.
+  ASSERT_EQ(deploy("unhandled", "export default { fetch() { Promise.reject(new "
+                                "Error('left-alone')); return new Response('ok'); } };"),
+            201);
+  reply = get("/fn/unhandled");
+  EXPECT_EQ(reply.body, "ok");
+  ASSERT_TRUE(daemon_.waitForLog("left-alone", std::chrono::seconds(5)));
+  EXPECT_NE(daemon_.logs().find("req=" + reply.header("x-request-id") +
+                                " error: Uncaught (in promise) Error: left-alone"),
+            std::string::npos)
+      << daemon_.logs();
+}
+
+TEST_F(FunctionsTest, AsynchronousWebAssemblyCompilesOnTheShardsLoop) {
+  // WebAssembly.instantiate() finishes through a V8 foreground task: it hung before quiverd ran
+  // them on the shard's loop.
+  ASSERT_EQ(deploy("wasm", R"js(
+const bytes = new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,2,127,127,1,127,3,2,1,0,7,7,1,3,97,
+  100,100,0,0,10,9,1,7,0,32,0,32,1,106,11]);
+export default {
+  async fetch() {
+    const { instance } = await WebAssembly.instantiate(bytes);
+    return new Response(`${instance.exports.add(40, 2)}`);
+  },
+};)js"),
+            201);
+  for (int i = 0; i < 3; ++i) {
+    auto reply = get("/fn/wasm");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.body, "42");
+  }
+}
+
 TEST_F(FunctionsTest, EvalIsRefusedAtRequestTime) {
   ASSERT_EQ(deploy("evil",
                    "export default { fetch() { try { return new Response(String(eval('1+1'))); } "
