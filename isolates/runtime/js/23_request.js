@@ -172,11 +172,20 @@ function isAboutClient(value) {
 function parseReferrer(referrer, prefix) {
   if (referrer === "") return "no-referrer";
   if (isAboutClient(referrer)) return "client";
+  let parsed;
   try {
-    return parseUrlAgainstBase(referrer).href;
+    parsed = parseUrlAgainstBase(referrer);
   } catch {
     throw new TypeError(`${prefix}: Referrer '${referrer}' is not a valid URL.`);
   }
+  return serializeParsedUrl(parsed);
+}
+
+// The string form of a record from parseUrlAgainstBase: the URL Standard's serializer when the
+// full URL implementation is there (05_url.js), else the stopgap resolver's `href`.
+function serializeParsedUrl(parsed) {
+  const serializeURL = internals.serializeURL;
+  return typeof serializeURL === "function" ? serializeURL(parsed) : parsed.href;
 }
 
 // Passed as `input` by internal callers to skip the constructor steps; unreachable by user code.
