@@ -12,10 +12,10 @@
 // reader that hands memory to user code (arrayBuffer(), bytes()) copies a shared source, and
 // otherwise gives away the body's own buffer (the body is used up by then).
 //
-// Extracting a URLSearchParams body uses internals.isURLSearchParams and
-// internals.urlencodedSerialize from the URL implementation (05_url.js), and formData() on an
-// application/x-www-form-urlencoded body uses internals.urlencodedParse; they are looked up when
-// called, so this file does not depend on the URL file's load order.
+// Extracting a URLSearchParams body uses internals.isURLSearchParams, urlSearchParamsList and
+// urlencodedSerialize from the URL implementation (05_url.js, 12_url_api.js), and formData() on
+// an application/x-www-form-urlencoded body uses internals.urlencodedParse; they are looked up
+// when called, so this file does not depend on the URL files' load order.
 //
 // Deviation: ReadableStream does not exist yet, so the `body` getter returns null even when there
 // is a body (use text()/json()/arrayBuffer()/bytes()/blob()/formData() to read it), and a stream
@@ -144,7 +144,8 @@ function extractBody(object) {
     return bodyWithType(encoded.data, `multipart/form-data; boundary=${encoded.boundary}`);
   }
   if (isURLSearchParams(object)) {
-    return bodyWithType(internals.urlencodedSerialize(object), "application/x-www-form-urlencoded;charset=UTF-8");
+    const list = internals.urlSearchParamsList(object);
+    return bodyWithType(internals.urlencodedSerialize(list), "application/x-www-form-urlencoded;charset=UTF-8");
   }
   return bodyWithType(copyBufferSource(object), null);
 }
