@@ -300,7 +300,8 @@ export default {
                      "\r\nContent-Disposition: form-data; name=\"multi\"\r\n\r\n1\r\n" + "--" +
                      boundary + "\r\nContent-Disposition: form-data; name=\"multi\"\r\n\r\n2\r\n" +
                      "--" + boundary +
-                     "\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"r\xc3\xa9sum\xc3\xa9.bin\"\r\n"
+                     "\r\nContent-Disposition: form-data; name=\"upload\"; "
+                     "filename=\"r\xc3\xa9sum\xc3\xa9.bin\"\r\n"
                      "Content-Type: application/octet-stream\r\n\r\n" +
                      file_bytes + "\r\n--" + boundary + "--\r\n";
   auto reply = httpRequest(daemon_.publicPort(), "POST", "/fn/form", body,
@@ -359,7 +360,7 @@ export default {
   ASSERT_EQ(big.body.size(), 999990u);
   EXPECT_EQ(big.body.substr(0, 3), "aaa");
   EXPECT_EQ(big.body.substr(9994, 2), "ab");  // the slice starts 5 bytes into chunk 0
-  EXPECT_EQ(big.body.back(), 'v');  // chunk 99: 'a' + 99 % 26
+  EXPECT_EQ(big.body.back(), 'v');            // chunk 99: 'a' + 99 % 26
 
   auto form = get("/fn/bodies/form");
   ASSERT_EQ(form.status, 200);
@@ -367,14 +368,15 @@ export default {
   std::string prefix = "multipart/form-data; boundary=";
   ASSERT_EQ(content_type.rfind(prefix, 0), 0u) << content_type;
   std::string boundary = content_type.substr(prefix.size());
-  EXPECT_EQ(form.body, "--" + boundary +
-                           "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
-                           "--" +
-                           boundary +
-                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.txt\"\r\n"
-                           "Content-Type: text/plain\r\n\r\nxyz\r\n"
-                           "--" +
-                           boundary + "--\r\n");
+  EXPECT_EQ(form.body,
+            "--" + boundary +
+                "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+                "--" +
+                boundary +
+                "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.txt\"\r\n"
+                "Content-Type: text/plain\r\n\r\nxyz\r\n"
+                "--" +
+                boundary + "--\r\n");
 
   EXPECT_EQ(get("/fn/bodies/clone", "twice").body, "twice|twice");
 }
