@@ -38,6 +38,7 @@
 // Exports on `internals`: isCryptoKey(value).
 
 const {
+  ArrayIsArray,
   JSONParse,
   JSONStringify,
   MathCeil,
@@ -514,7 +515,9 @@ function keyAlgorithm(fields) {
 const kJwkStrings = ["alg", "crv", "d", "dp", "dq", "e", "k", "kty", "n", "p", "q", "qi", "use", "x", "y"];
 
 // https://w3c.github.io/webcrypto/#JsonWebKey-dictionary: members in lexicographic order.
-function toJsonWebKey(value, prefix) {
+// `fromJson`: the value is our own JSONParse result (unwrapKey), whose arrays are read by index
+// rather than through the patchable Array.prototype[Symbol.iterator].
+function toJsonWebKey(value, prefix, fromJson = false) {
   const dict = toDictionary(value, prefix, "keyData");
   const jwk = { __proto__: null };
   if (dict === null) return jwk;
@@ -527,6 +530,12 @@ function toJsonWebKey(value, prefix) {
       jwk.ext = !!v;
     } else if (member === "key_ops") {
       if (!isObject(v)) throw new TypeError(`${prefix}: key_ops cannot be converted to a sequence.`);
+      if (fromJson && ArrayIsArray(v)) {
+        const list = [];
+        for (let k = 0; k < v.length; k++) SafeArrayPush(list, toDOMString(v[k], prefix, "key_ops"));
+        jwk.key_ops = list;
+        continue;
+      }
       const method = getIteratorMethod(v, prefix, "key_ops");
       if (method === undefined) throw new TypeError(`${prefix}: key_ops cannot be converted to a sequence.`);
       jwk.key_ops = iterableToList(v, method, (op) => toDOMString(op, prefix, "key_ops"), prefix, "key_ops");
@@ -664,7 +673,7 @@ const hmac = {
 
   async verify(algorithm, key, signature, data) {
     const slots = keySlots(key);
-    return runOp(ops.cryptoHmacVerify(slots.algorithm.hash, slots.material, signature, data, offThread(data)));
+    return await runOp(ops.cryptoHmacVerify(slots.algorithm.hash, slots.material, signature, data, offThread(data)));
   },
 
   getKeyLength(algorithm) {
@@ -738,8 +747,8 @@ function makeAes(name) {
 }
 
 const aesCbc = makeAes("AES-CBC");
-aesCbc.encrypt = async (algorithm, key, data) => aesCbcRun(true, algorithm, key, data);
-aesCbc.decrypt = async (algorithm, key, data) => aesCbcRun(false, algorithm, key, data);
+aesCbc.encrypt = (algorithm, key, data) => aesCbcRun(true, algorithm, key, data);
+aesCbc.decrypt = (algorithm, key, data) => aesCbcRun(false, algorithm, key, data);
 async function aesCbcRun(encrypt, algorithm, key, data) {
   if (byteLength(algorithm.iv) !== 16) throw domError("OperationError", "The AES-CBC iv must be 16 bytes.");
   return toArrayBuffer(await runOp(ops.cryptoAesCbc(encrypt, keySlots(key).material, algorithm.iv, data, offThread(data))));
@@ -755,8 +764,8 @@ aesCtr.encrypt = aesCtr.decrypt = async (algorithm, key, data) => {
 };
 
 const aesGcm = makeAes("AES-GCM");
-aesGcm.encrypt = async (algorithm, key, data) => aesGcmRun(true, algorithm, key, data);
-aesGcm.decrypt = async (algorithm, key, data) => aesGcmRun(false, algorithm, key, data);
+aesGcm.encrypt = (algorithm, key, data) => aesGcmRun(true, algorithm, key, data);
+aesGcm.decrypt = (algorithm, key, data) => aesGcmRun(false, algorithm, key, data);
 async function aesGcmRun(encrypt, algorithm, key, data) {
   const tagLength = algorithm.tagLength === undefined ? 128 : algorithm.tagLength;
   if (!contains([32, 64, 96, 104, 112, 120, 128], tagLength)) {
@@ -888,7 +897,7 @@ function makeRsa(name) {
       requireKeyType(key, "public", "Verifying");
       const slots = keySlots(key);
       const salt = name === "RSA-PSS" ? algorithm.saltLength : 0;
-      return runOp(ops.cryptoVerify(name, slots.algorithm.hash, slots.material, salt, signature, data, offThread(data)));
+      return await runOp(ops.cryptoVerify(name, slots.algorithm.hash, slots.material, salt, signature, data, offThread(data)));
     },
 
     async encrypt(algorithm, key, data) {
@@ -1024,7 +1033,7 @@ ecdsa.sign = async (algorithm, key, data) => {
 };
 ecdsa.verify = async (algorithm, key, signature, data) => {
   requireKeyType(key, "public", "Verifying");
-  return runOp(ops.cryptoVerify("ECDSA", algorithm.hash.name, keySlots(key).material, 0, signature, data, offThread(data)));
+  return await runOp(ops.cryptoVerify("ECDSA", algorithm.hash.name, keySlots(key).material, 0, signature, data, offThread(data)));
 };
 
 const ed25519 = makeCurveAlgorithm("Ed25519", "Ed25519", ["verify"], ["sign"], "sig");
@@ -1034,7 +1043,7 @@ ed25519.sign = async (algorithm, key, data) => {
 };
 ed25519.verify = async (algorithm, key, signature, data) => {
   requireKeyType(key, "public", "Verifying");
-  return runOp(ops.cryptoVerify("Ed25519", "", keySlots(key).material, 0, signature, data, offThread(data)));
+  return await runOp(ops.cryptoVerify("Ed25519", "", keySlots(key).material, 0, signature, data, offThread(data)));
 };
 
 // ECDH and X25519 deriveBits (sections 23.4 and the secure curves' X25519).
@@ -1192,7 +1201,7 @@ function decodeJwkBytes(bytes, prefix) {
   } catch {
     throw domError("DataError", "The unwrapped key is not valid JSON.");
   }
-  const jwk = toJsonWebKey(json, prefix);
+  const jwk = toJsonWebKey(json, prefix, true);
   if (jwk.kty === undefined) throw domError("DataError", "The unwrapped JWK has no 'kty' member.");
   return jwk;
 }
@@ -1209,11 +1218,11 @@ class SubtleCrypto {
   }
 
   async encrypt(algorithm, key, data) {
-    return cipher(this, arguments.length, "encrypt", algorithm, key, data);
+    return await cipher(this, arguments.length, "encrypt", algorithm, key, data);
   }
 
   async decrypt(algorithm, key, data) {
-    return cipher(this, arguments.length, "decrypt", algorithm, key, data);
+    return await cipher(this, arguments.length, "decrypt", algorithm, key, data);
   }
 
   async sign(algorithm, key, data) {
@@ -1224,7 +1233,7 @@ class SubtleCrypto {
     const bytes = toBufferSource(data, prefix, "Argument 3");
     const normalized = normalizeAlgorithm(algorithm, "sign", prefix);
     checkKeyFor(key, normalized, "sign");
-    return kAlgorithms[normalized.name].sign(normalized, key, bytes);
+    return await kAlgorithms[normalized.name].sign(normalized, key, bytes);
   }
 
   async verify(algorithm, key, signature, data) {
@@ -1236,7 +1245,7 @@ class SubtleCrypto {
     const bytes = toBufferSource(data, prefix, "Argument 4");
     const normalized = normalizeAlgorithm(algorithm, "verify", prefix);
     checkKeyFor(key, normalized, "verify");
-    return kAlgorithms[normalized.name].verify(normalized, key, signatureBytes, bytes);
+    return await kAlgorithms[normalized.name].verify(normalized, key, signatureBytes, bytes);
   }
 
   async digest(algorithm, data) {
@@ -1245,7 +1254,7 @@ class SubtleCrypto {
     requiredArguments(arguments.length, 2, prefix);
     const bytes = toBufferSource(data, prefix, "Argument 2");
     const normalized = normalizeAlgorithm(algorithm, "digest", prefix);
-    return sha.digest(normalized, bytes);
+    return await sha.digest(normalized, bytes);
   }
 
   async generateKey(algorithm, extractable, keyUsages) {
@@ -1271,7 +1280,7 @@ class SubtleCrypto {
     checkKeyFor(baseKey, normalized, "deriveKey");
     const length = kAlgorithms[lengthAlgorithm.name].getKeyLength(lengthAlgorithm);
     const secret = await kAlgorithms[normalized.name].deriveBits(normalized, baseKey, length);
-    return importKeyInternal("raw", new Uint8Array(secret), importAlgorithm, !!extractable, usages);
+    return await importKeyInternal("raw", new Uint8Array(secret), importAlgorithm, !!extractable, usages);
   }
 
   async deriveBits(algorithm, baseKey, length = null) {
@@ -1282,7 +1291,7 @@ class SubtleCrypto {
     const bits = length === null ? null : toUnsignedLong(length);
     const normalized = normalizeAlgorithm(algorithm, "deriveBits", prefix);
     checkKeyFor(baseKey, normalized, "deriveBits");
-    return kAlgorithms[normalized.name].deriveBits(normalized, baseKey, bits);
+    return await kAlgorithms[normalized.name].deriveBits(normalized, baseKey, bits);
   }
 
   async importKey(format, keyData, algorithm, extractable, keyUsages) {
@@ -1293,7 +1302,7 @@ class SubtleCrypto {
     const data = toKeyData(keyFormat, keyData, prefix);
     const usages = toUsages(keyUsages, prefix);
     const normalized = normalizeAlgorithm(algorithm, "importKey", prefix);
-    return importKeyInternal(keyFormat, data, normalized, !!extractable, usages);
+    return await importKeyInternal(keyFormat, data, normalized, !!extractable, usages);
   }
 
   async exportKey(format, key) {
@@ -1302,7 +1311,7 @@ class SubtleCrypto {
     requiredArguments(arguments.length, 2, prefix);
     const keyFormat = toEnum(format, kFormats, "KeyFormat", prefix);
     toCryptoKey(key, prefix, "Argument 2");
-    return exportKeyInternal(keyFormat, key);
+    return await exportKeyInternal(keyFormat, key);
   }
 
   async wrapKey(format, key, wrappingKey, wrapAlgorithm) {
@@ -1316,7 +1325,7 @@ class SubtleCrypto {
     checkKeyFor(wrappingKey, algorithm, "wrapKey");
     const exported = await exportKeyInternal(keyFormat, key);
     const bytes = keyFormat === "jwk" ? ops.utf8Encode(serializeJwk(exported)) : new Uint8Array(exported);
-    return kAlgorithms[algorithm.name][op](algorithm, wrappingKey, bytes);
+    return await kAlgorithms[algorithm.name][op](algorithm, wrappingKey, bytes);
   }
 
   async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
@@ -1332,7 +1341,7 @@ class SubtleCrypto {
     checkKeyFor(unwrappingKey, algorithm, "unwrapKey");
     const bytes = new Uint8Array(await kAlgorithms[algorithm.name][op](algorithm, unwrappingKey, wrapped));
     const keyData = keyFormat === "jwk" ? decodeJwkBytes(bytes, prefix) : bytes;
-    return importKeyInternal(keyFormat, keyData, importAlgorithm, !!extractable, usages);
+    return await importKeyInternal(keyFormat, keyData, importAlgorithm, !!extractable, usages);
   }
 }
 
@@ -1344,7 +1353,7 @@ async function cipher(subtle, count, op, algorithm, key, data) {
   const bytes = toBufferSource(data, prefix, "Argument 3");
   const normalized = normalizeAlgorithm(algorithm, op, prefix);
   checkKeyFor(key, normalized, op);
-  return kAlgorithms[normalized.name][op](normalized, key, bytes);
+  return await kAlgorithms[normalized.name][op](normalized, key, bytes);
 }
 
 configureInterface(SubtleCrypto, "SubtleCrypto");
