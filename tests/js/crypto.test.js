@@ -437,6 +437,7 @@ test("PBKDF2: RFC 6070 (SHA-1) and RFC 7914 / common SHA-256 vectors", async () 
   const key = await subtle.importKey("raw", enc("p"), "PBKDF2", false, ["deriveBits"]);
   await rejectsWith(subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: enc("s"), iterations: 0 }, key, 256), "OperationError");
   await rejectsWith(subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: enc("s"), iterations: 1 }, key, 7), "OperationError");
+  await rejectsWith(subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: enc("s"), iterations: 1 }, key, 4294967288), "OperationError");
   await rejectsWith(subtle.deriveBits({ name: "PBKDF2", hash: "MD5", salt: enc("s"), iterations: 1 }, key, 256), "NotSupportedError");
   await assertRejects(() => subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", iterations: 1 }, key, 256), TypeError);
   await rejectsWith(subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: enc("s"), info: enc("") }, key, 256), "InvalidAccessError");

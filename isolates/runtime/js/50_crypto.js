@@ -32,6 +32,7 @@
 //   does; the spec leaves that case open.
 // - AES-GCM refuses an empty iv (OperationError), as Chromium does.
 // - An unsupported namedCurve is a NotSupportedError on every operation.
+// - HKDF and PBKDF2 derive at most 16 MiB at once (OperationError above that).
 // - A CryptoKey is not serializable (no structured clone in this runtime); console.log shows it
 //   as a plain object.
 //
@@ -1089,9 +1090,16 @@ function makeKdf(name) {
   };
 }
 
+// Derived bits are made outside the JS heap (not counted against the memory limit): at most
+// kMaxDerivedBytes at once.
+const kMaxDerivedBytes = 16 * 1024 * 1024;
+
 function checkKdfLength(length) {
   if (length === null || length % 8 !== 0) {
     throw domError("OperationError", "The length must be a multiple of 8 bits.");
+  }
+  if (length / 8 > kMaxDerivedBytes) {
+    throw domError("OperationError", `At most ${kMaxDerivedBytes} bytes can be derived at once.`);
   }
 }
 
