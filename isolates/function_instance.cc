@@ -599,12 +599,11 @@ void FunctionInstance::onOffThreadDone(std::unique_ptr<OffThreadWork> work, int 
     auto context = isolate->GetCurrentContext();
     v8::TryCatch try_catch(isolate);
     v8::Local<v8::Value> value;
-    bool settled = work->task->complete(isolate, context).ToLocal(&value)
-                       ? resolver.Get(isolate)->Resolve(context, value).FromMaybe(false)
-                       : !try_catch.HasTerminated() && try_catch.HasCaught() &&
-                             resolver.Get(isolate)
-                                 ->Reject(context, try_catch.Exception())
-                                 .FromMaybe(false);
+    bool settled =
+        work->task->complete(isolate, context).ToLocal(&value)
+            ? resolver.Get(isolate)->Resolve(context, value).FromMaybe(false)
+            : !try_catch.HasTerminated() && try_catch.HasCaught() &&
+                  resolver.Get(isolate)->Reject(context, try_catch.Exception()).FromMaybe(false);
     (void)settled;  // a failure here is a termination, which kill() answers
   });
 }

@@ -169,7 +169,9 @@ size_t curveBytes(std::string_view curve) {
   return 0;
 }
 
-PkeyCtx contextFor(EVP_PKEY* key) { return PkeyCtx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr)); }
+PkeyCtx contextFor(EVP_PKEY* key) {
+  return PkeyCtx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+}
 
 Status checkEcKey(EVP_PKEY* key, KeyKind kind) {
   PkeyCtx ctx = contextFor(key);
@@ -226,8 +228,8 @@ Result<Bytes> rsaFromComponents(KeyKind kind, const std::vector<Bytes>& c) {
   size_t expected = kind == KeyKind::kPublic ? 2 : 8;
   if (c.size() != expected) return dataError("wrong number of RSA key parameters");
   static const char* const kNames[] = {
-      OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,         OSSL_PKEY_PARAM_RSA_D,
-      OSSL_PKEY_PARAM_RSA_FACTOR1,   OSSL_PKEY_PARAM_RSA_FACTOR2,   OSSL_PKEY_PARAM_RSA_EXPONENT1,
+      OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,           OSSL_PKEY_PARAM_RSA_D,
+      OSSL_PKEY_PARAM_RSA_FACTOR1,   OSSL_PKEY_PARAM_RSA_FACTOR2,     OSSL_PKEY_PARAM_RSA_EXPONENT1,
       OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1};
   ParamBld builder(OSSL_PARAM_BLD_new());
   std::vector<Bn> numbers;
@@ -235,15 +237,16 @@ Result<Bytes> rsaFromComponents(KeyKind kind, const std::vector<Bytes>& c) {
   for (size_t i = 0; i < c.size(); ++i) {
     if (c[i].empty()) return dataError("an RSA key parameter is empty");
     numbers.emplace_back(BN_bin2bn(c[i].data(), len(c[i].size()), nullptr));
-    if (!numbers.back() || !OSSL_PARAM_BLD_push_BN(builder.get(), kNames[i], numbers.back().get())) {
+    if (!numbers.back() ||
+        !OSSL_PARAM_BLD_push_BN(builder.get(), kNames[i], numbers.back().get())) {
       return operationError("cannot build the key");
     }
   }
   if (BN_is_zero(numbers[0].get()) || !BN_is_odd(numbers[1].get()) || BN_is_one(numbers[1].get())) {
     return dataError("the RSA modulus or exponent is not valid");
   }
-  auto key = keyFromParams(
-      "RSA", kind == KeyKind::kPublic ? EVP_PKEY_PUBLIC_KEY : EVP_PKEY_KEYPAIR, builder.get());
+  auto key = keyFromParams("RSA", kind == KeyKind::kPublic ? EVP_PKEY_PUBLIC_KEY : EVP_PKEY_KEYPAIR,
+                           builder.get());
   if (!key) return key.error();
   return encode(key->get(), kind);
 }
@@ -269,7 +272,8 @@ Result<Bytes> ecFromComponents(std::string_view curve, KeyKind kind, const std::
   std::string group(curve);
   Bn d;
   if (!builder ||
-      !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.c_str(), 0) ||
+      !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.c_str(),
+                                       0) ||
       !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                         point.size())) {
     return operationError("cannot build the key");
@@ -281,8 +285,8 @@ Result<Bytes> ecFromComponents(std::string_view curve, KeyKind kind, const std::
       return operationError("cannot build the key");
     }
   }
-  auto key = keyFromParams(
-      "EC", kind == KeyKind::kPublic ? EVP_PKEY_PUBLIC_KEY : EVP_PKEY_KEYPAIR, builder.get());
+  auto key = keyFromParams("EC", kind == KeyKind::kPublic ? EVP_PKEY_PUBLIC_KEY : EVP_PKEY_KEYPAIR,
+                           builder.get());
   if (!key) return key.error();
   if (auto status = checkEcKey(key->get(), kind); !status) return status.error();
   return encode(key->get(), kind);
@@ -405,7 +409,8 @@ Result<SignSetup> setUpSignature(SignAlgorithm algorithm, std::string_view hash,
   SignSetup setup{std::move(*key), MdCtx(EVP_MD_CTX_new())};
   int base = EVP_PKEY_get_base_id(setup.key.get());
   bool rsa = algorithm == SignAlgorithm::kRsaPkcs1 || algorithm == SignAlgorithm::kRsaPss;
-  if ((rsa && base != EVP_PKEY_RSA) || (algorithm == SignAlgorithm::kEcdsa && base != EVP_PKEY_EC) ||
+  if ((rsa && base != EVP_PKEY_RSA) ||
+      (algorithm == SignAlgorithm::kEcdsa && base != EVP_PKEY_EC) ||
       (algorithm == SignAlgorithm::kEd25519 && base != EVP_PKEY_ED25519)) {
     return Error{"InvalidAccessError", "the key does not belong to this algorithm"};
   }
@@ -551,8 +556,8 @@ Result<Bytes> aesCtr(ByteView key, ByteView counter, unsigned length_bits, ByteV
     U128 restart = block & ~mask;
     uint8_t next[16];
     for (int i = 15; i >= 0; --i, restart >>= 8) next[i] = static_cast<uint8_t>(restart);
-    if (!runCipher(cipher->get(), Direction::kEncrypt, key, ByteView(next, 16),
-                   data.subspan(first), out, kNoSetup)) {
+    if (!runCipher(cipher->get(), Direction::kEncrypt, key, ByteView(next, 16), data.subspan(first),
+                   out, kNoSetup)) {
       return operationError("AES-CTR failed");
     }
   }
@@ -583,9 +588,8 @@ Result<Bytes> aesGcm(Direction direction, ByteView key, ByteView iv, ByteView ad
   if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher->get(), nullptr, nullptr, enc, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, len(iv.size()), nullptr) != 1 ||
       EVP_CipherInit_ex2(ctx.get(), nullptr, key.data(), iv.data(), enc, nullptr) != 1 ||
-      (!additional_data.empty() &&
-       EVP_CipherUpdate(ctx.get(), nullptr, &n, additional_data.data(),
-                        len(additional_data.size())) != 1)) {
+      (!additional_data.empty() && EVP_CipherUpdate(ctx.get(), nullptr, &n, additional_data.data(),
+                                                    len(additional_data.size())) != 1)) {
     return operationError("cannot set up AES-GCM");
   }
   Bytes out(body.size() + tag_bytes + 16);
@@ -640,14 +644,14 @@ Result<Bytes> rsaOaep(Direction direction, std::string_view hash, ByteView key_d
                       ByteView data) {
   ErrorQueueGuard guard;
   if (auto md = fetchMd(hash); !md) return md.error();
-  auto key = parseRsaKey(key_der,
-                         direction == Direction::kEncrypt ? KeyKind::kPublic : KeyKind::kPrivate);
+  auto key =
+      parseRsaKey(key_der, direction == Direction::kEncrypt ? KeyKind::kPublic : KeyKind::kPrivate);
   if (!key) return key.error();
   PkeyCtx ctx = contextFor(key->get());
   std::string md_name(hash);
-  int init = !ctx ? 0
-                  : direction == Direction::kEncrypt ? EVP_PKEY_encrypt_init(ctx.get())
-                                                     : EVP_PKEY_decrypt_init(ctx.get());
+  int init = !ctx                               ? 0
+             : direction == Direction::kEncrypt ? EVP_PKEY_encrypt_init(ctx.get())
+                                                : EVP_PKEY_decrypt_init(ctx.get());
   if (init != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
       EVP_PKEY_CTX_set_rsa_oaep_md_name(ctx.get(), md_name.c_str(), nullptr) != 1 ||
       EVP_PKEY_CTX_set_rsa_mgf1_md_name(ctx.get(), md_name.c_str(), nullptr) != 1) {
@@ -710,8 +714,8 @@ Result<bool> verify(SignAlgorithm algorithm, std::string_view hash, ByteView pub
     if (der.empty()) return false;
     checked = der;
   }
-  return EVP_DigestVerify(setup->ctx.get(), ptr(checked), checked.size(), ptr(data),
-                          data.size()) == 1;
+  return EVP_DigestVerify(setup->ctx.get(), ptr(checked), checked.size(), ptr(data), data.size()) ==
+         1;
 }
 
 Result<Bytes> deriveShared(ByteView private_der, ByteView public_der) {
@@ -735,7 +739,8 @@ Result<Bytes> deriveShared(ByteView private_der, ByteView public_der) {
   return out;
 }
 
-Result<Bytes> hkdf(std::string_view hash, ByteView key, ByteView salt, ByteView info, size_t bytes) {
+Result<Bytes> hkdf(std::string_view hash, ByteView key, ByteView salt, ByteView info,
+                   size_t bytes) {
   ErrorQueueGuard guard;
   if (auto md = fetchMd(hash); !md) return md.error();
   std::string md_name(hash);
@@ -767,8 +772,7 @@ Result<Bytes> pbkdf2(std::string_view hash, ByteView password, ByteView salt, ui
                                         const_cast<uint8_t*>(ptr(password)), password.size()),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<uint8_t*>(ptr(salt)),
                                         salt.size()),
-      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_ITER, &iter),
-      OSSL_PARAM_construct_end()};
+      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_ITER, &iter), OSSL_PARAM_construct_end()};
   return runKdf("PBKDF2", params, bytes);
 }
 
@@ -850,10 +854,9 @@ Result<std::vector<Bytes>> keyComponents(ByteView der, KeyKind kind) {
   if (type == "RSA") {
     ok = add(bnParam(key, OSSL_PKEY_PARAM_RSA_N)) && add(bnParam(key, OSSL_PKEY_PARAM_RSA_E));
     if (ok && kind == KeyKind::kPrivate) {
-      for (const char* name :
-           {OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2,
-            OSSL_PKEY_PARAM_RSA_EXPONENT1, OSSL_PKEY_PARAM_RSA_EXPONENT2,
-            OSSL_PKEY_PARAM_RSA_COEFFICIENT1}) {
+      for (const char* name : {OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1,
+                               OSSL_PKEY_PARAM_RSA_FACTOR2, OSSL_PKEY_PARAM_RSA_EXPONENT1,
+                               OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1}) {
         ok = ok && add(bnParam(key, name));
       }
     }

@@ -269,9 +269,8 @@ void opAesGcm(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto aad = a.bytes(3);
   unsigned tag_bits = a.uint32(4);
   auto data = a.bytes(5);
-  finish(info, a, 6, [=] {
-    return one(crypto::aesGcm(direction(encrypt), key, iv, aad, tag_bits, data));
-  });
+  finish(info, a, 6,
+         [=] { return one(crypto::aesGcm(direction(encrypt), key, iv, aad, tag_bits, data)); });
 }
 
 // ops.cryptoAesKw(wrap, key, data, offThread)
@@ -405,9 +404,8 @@ void opKeyFromComponents(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto curve = a.string(1);
   bool is_private = a.boolean(2);
   auto parts = a.byteList(3);
-  finish(info, a, -1, [=] {
-    return one(crypto::keyFromComponents(type, curve, keyKind(is_private), parts));
-  });
+  finish(info, a, -1,
+         [=] { return one(crypto::keyFromComponents(type, curve, keyKind(is_private), parts)); });
 }
 
 // One op per line, alphabetical.

@@ -20,7 +20,8 @@ constexpr auto kSlowDeadline = std::chrono::seconds(180);
 // PBKDF2-HMAC-SHA256("password", "quiver", 20,000,000 iterations, 32 bytes), computed offline
 // with `openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt pass:password -kdfopt salt:quiver
 // -kdfopt iter:20000000 PBKDF2`: a few seconds of one core, far above the off-thread threshold.
-constexpr const char* kSlowPbkdf2 = "91be2adddf75d37919b0d0fed9875076609ea1d721438032770e0e9914d17c51";
+constexpr const char* kSlowPbkdf2 =
+    "91be2adddf75d37919b0d0fed9875076609ea1d721438032770e0e9914d17c51";
 
 // ?iterations=N derives 32 bytes with PBKDF2 and logs "started <tag>" before it awaits.
 constexpr const char* kPbkdf2Function = R"js(
@@ -126,13 +127,13 @@ export default {
   ASSERT_TRUE(key);
   EXPECT_EQ(EVP_PKEY_get_bits(key.get()), 2048);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  ASSERT_EQ(EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key.get(),
-                                    nullptr),
-            1);
-  EXPECT_EQ(EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
-                             reinterpret_cast<const unsigned char*>(message.data()),
-                             message.size()),
-            1);
+  ASSERT_EQ(
+      EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key.get(), nullptr),
+      1);
+  EXPECT_EQ(
+      EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()),
+      1);
 }
 
 // A PBKDF2 of several seconds runs on the pool: while it is pending, a request to another
@@ -175,7 +176,8 @@ TEST_F(CryptoWallLimitTest, WallLimitWhileOffThreadWorkRunsThenInstanceDestroyed
   deploy("stuck", kPbkdf2Function, /*timeout_s=*/1);
   deploy("hello", kHelloFunction);
 
-  auto timed_out = httpRequest(daemon_.publicPort(), "GET", "/fn/stuck?iterations=20000000&tag=big");
+  auto timed_out =
+      httpRequest(daemon_.publicPort(), "GET", "/fn/stuck?iterations=20000000&tag=big");
   EXPECT_EQ(timed_out.status, 504) << timed_out.body;
   EXPECT_EQ(json::parse(timed_out.body)["error"]["code"], "wall_time_exceeded");
   expectHealthy();

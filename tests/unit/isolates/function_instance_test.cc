@@ -345,7 +345,8 @@ TEST_F(FunctionInstanceTest, OffThreadTasksPerRequestAreBounded) {
   std::optional<isolates::InvokeResponse> answer;
   f->invoke(request("GET", "http://h/?n=20000&k=17"),
             [&](isolates::InvokeResponse r) { answer = r; });
-  ASSERT_TRUE(runUntil(&loop_, [&] { return answer.has_value(); }, std::chrono::seconds(60)));
+  ASSERT_TRUE(runUntil(
+      &loop_, [&] { return answer.has_value(); }, std::chrono::seconds(60)));
   std::string expected;
   for (int i = 0; i < 16; ++i) expected += "2a6a4f08\n";
   expected += "TypeError: a request may have at most 16 background operations pending at once";
@@ -368,7 +369,7 @@ TEST_F(FunctionInstanceTest, WallLimitDropsTheOffThreadCompletion) {
   EXPECT_FALSE(f->dead());
   std::optional<isolates::InvokeResponse> next;
   f->invoke(request("GET", "http://h/?n=1"), [&](isolates::InvokeResponse r) { next = r; });
-  ASSERT_TRUE(next.has_value());  // one iteration runs inline
+  ASSERT_TRUE(next.has_value());      // one iteration runs inline
   EXPECT_EQ(next->body, "120fb6cf");  // the RFC 7914-style vector for one iteration
 }
 
