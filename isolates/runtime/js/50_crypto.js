@@ -33,6 +33,8 @@
 // - AES-GCM refuses an empty iv (OperationError), as Chromium does.
 // - An unsupported namedCurve is a NotSupportedError on every operation.
 // - HKDF and PBKDF2 derive at most 16 MiB at once (OperationError above that).
+// - Ed25519 JWK: an "alg" member, if present, must be "Ed25519" or "EdDSA" (the drafts differ);
+//   exported Ed25519/X25519/EC JWKs carry no "alg".
 // - A CryptoKey is not serializable (no structured clone in this runtime); console.log shows it
 //   as a plain object.
 //
