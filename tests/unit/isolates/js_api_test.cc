@@ -69,10 +69,8 @@ class CapturingOpsHost final : public isolates::OpsHost {
                        : try_catch.HasCaught() &&
                              resolver->Reject(context, try_catch.Exception()).FromMaybe(false);
     (void)settled;
-    ++off_thread_tasks;
     return resolver->GetPromise();
   }
-  int off_thread_tasks = 0;
 
  private:
   v8::Isolate* isolate_;
