@@ -68,6 +68,15 @@ struct FunctionInstance::WallTimer {
   uint64_t request;
 };
 
+// One off-thread task on its way through libuv's pool. Freed by the after-work callback, which
+// runs on the shard's thread and reaches the instance only if `liveness` says it still exists.
+struct FunctionInstance::OffThreadWork {
+  uv_work_t req;
+  std::shared_ptr<Liveness> liveness;
+  uint64_t id;
+  std::unique_ptr<OffThreadTask> task;
+};
+
 FunctionInstance::FunctionInstance(host::FunctionVersionPtr version,
                                    const host::LimitValues& limits, InstanceServices services)
     : version_(std::move(version)),
@@ -86,6 +95,8 @@ FunctionInstance::~FunctionInstance() {
     uv_close(reinterpret_cast<uv_handle_t*>(tasks_timer_),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
   }
+  // Work still on the pool finds no instance when it comes back and is just freed.
+  liveness_->instance = nullptr;
   // Requests still waiting get an answer: the instance is going away under them.
   std::vector<uint64_t> ids;
   for (auto& [id, state] : requests_) ids.push_back(id);
@@ -391,6 +402,7 @@ void FunctionInstance::finish(uint64_t id, InvokeResponse response) {
              [](uv_handle_t* h) { delete static_cast<WallTimer*>(h->data); });
   }
   for (uint64_t timer : state.timers) closeTimer(timer);
+  for (uint64_t task : state.off_thread) dropOffThread(task);
   completed_.push_back({id, state.request_id, std::move(state.done), std::move(response)});
 }
 
@@ -541,6 +553,99 @@ void FunctionInstance::fireTimer(Timer* timer) {
       // HTML's "report the exception": an `error` event at globalThis, logged unless cancelled.
       runtime_->reportException(isolate, context, try_catch.Exception());
     }
+  });
+}
+
+Result<v8::Local<v8::Promise>> FunctionInstance::queueOffThread(
+    std::unique_ptr<OffThreadTask> task) {
+  if (dead_) return Error{"dead", "the function instance is being discarded"};
+  auto owner = requests_.find(current_owner_);
+  if (owner == requests_.end()) {
+    return Error{"no_request", "this operation can only be started while handling a request"};
+  }
+  if (owner->second.off_thread.size() >= kMaxOffThreadTasksPerRequest) {
+    return Error{"too_many_tasks", "a request may have at most " +
+                                       std::to_string(kMaxOffThreadTasksPerRequest) +
+                                       " background operations pending at once"};
+  }
+  v8::Isolate* isolate = holder_.get();
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(isolate->GetCurrentContext()).ToLocal(&resolver)) {
+    return Error{"no_promise", "cannot create a promise"};
+  }
+  uint64_t id = next_id_++;
+  auto work = std::make_unique<OffThreadWork>();
+  work->req.data = work.get();
+  work->liveness = liveness_;
+  work->id = id;
+  work->task = std::move(task);
+  PendingTask& pending = off_thread_[id];
+  pending.request = current_owner_;
+  pending.resolver.Reset(isolate, resolver);
+  pending.waiting = std::move(work);
+  owner->second.off_thread.push_back(id);
+  off_thread_queue_.push_back(id);
+  startOffThreadWork();
+  return resolver->GetPromise();
+}
+
+// Moves waiting tasks onto the pool while this instance has a free slot there.
+void FunctionInstance::startOffThreadWork() {
+  while (!dead_ && off_thread_running_ < kMaxOffThreadRunningPerInstance &&
+         !off_thread_queue_.empty()) {
+    uint64_t id = off_thread_queue_.front();
+    off_thread_queue_.pop_front();
+    auto it = off_thread_.find(id);
+    if (it == off_thread_.end() || !it->second.waiting) continue;  // dropped meanwhile
+    OffThreadWork* work = it->second.waiting.get();
+    int rc = uv_queue_work(
+        services_.loop, &work->req,
+        [](uv_work_t* req) { static_cast<OffThreadWork*>(req->data)->task->run(); },
+        [](uv_work_t* req, int status) {
+          std::unique_ptr<OffThreadWork> owned(static_cast<OffThreadWork*>(req->data));
+          FunctionInstance* instance = owned->liveness->instance;
+          if (instance) instance->onOffThreadDone(std::move(owned), status);
+        });
+    if (rc != 0) {
+      dropOffThread(id);  // the promise stays pending, as for a dropped task
+      continue;
+    }
+    it->second.submitted = it->second.waiting.release();  // libuv owns it now
+    ++off_thread_running_;
+  }
+}
+
+// Forgets task `id`: a waiting task is destroyed now, one on the pool is cancelled if it has not
+// started (its after-work callback still runs and frees it).
+void FunctionInstance::dropOffThread(uint64_t id) {
+  auto it = off_thread_.find(id);
+  if (it == off_thread_.end()) return;
+  if (it->second.submitted) uv_cancel(reinterpret_cast<uv_req_t*>(&it->second.submitted->req));
+  off_thread_.erase(it);
+}
+
+void FunctionInstance::onOffThreadDone(std::unique_ptr<OffThreadWork> work, int status) {
+  --off_thread_running_;
+  startOffThreadWork();
+  auto it = off_thread_.find(work->id);
+  if (it == off_thread_.end() || status != 0) return;  // dropped: its request is over
+  uint64_t owner = it->second.request;
+  v8::Global<v8::Promise::Resolver> resolver = std::move(it->second.resolver);
+  off_thread_.erase(it);
+  if (auto state = requests_.find(owner); state != requests_.end()) {
+    std::erase(state->second.off_thread, work->id);
+  }
+  runEntry(owner, [&] {
+    v8::Isolate* isolate = holder_.get();
+    auto context = isolate->GetCurrentContext();
+    v8::TryCatch try_catch(isolate);
+    v8::Local<v8::Value> value;
+    bool settled =
+        work->task->complete(isolate, context).ToLocal(&value)
+            ? resolver.Get(isolate)->Resolve(context, value).FromMaybe(false)
+            : !try_catch.HasTerminated() && try_catch.HasCaught() &&
+                  resolver.Get(isolate)->Reject(context, try_catch.Exception()).FromMaybe(false);
+    (void)settled;  // a failure here is a termination, which kill() answers
   });
 }
 

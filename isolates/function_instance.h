@@ -1,7 +1,14 @@
 // FunctionInstance: one function version loaded and ready to serve: its own isolate, its own
 // context with the runtime installed, the module evaluated, `env` built. Serves many requests at
 // once (async interleaving, as in Workers); each request is a RequestState that owns its wall
-// timer and the JS timers it started, which end with it.
+// timer, the JS timers it started and its off-thread tasks (OffThreadTask), which end with it.
+//
+// Off-thread tasks: queued per instance in FIFO order, at most kMaxOffThreadRunningPerInstance on
+// libuv's pool at once; each finished task completes through runEntry charged to its request.
+// A task whose request ended, or whose instance died, is dropped: a waiting one at once, a
+// running one when the pool hands it back. The pool's after-work callback reaches the instance
+// only through a shared Liveness token that the destructor clears, so an instance may be
+// destroyed while its tasks still run.
 //
 // Limits: every entry into JS (a request's start, a timer callback) runs under the CPU watchdog
 // with the budget its request has left; the heap and ArrayBuffer limits terminate the isolate.
@@ -17,6 +24,7 @@
 #include <v8.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -71,16 +79,30 @@ class FunctionInstance final : public OpsHost {
   Result<uint64_t> startTimer(v8::Local<v8::Function> callback, double delay_ms,
                               bool repeat) override;
   void cancelTimer(uint64_t id) override;
+  Result<v8::Local<v8::Promise>> queueOffThread(std::unique_ptr<OffThreadTask> task) override;
 
  private:
   struct Timer;
   struct WallTimer;
+  struct OffThreadWork;
+  // Shared with every OffThreadWork on the pool; `instance` is cleared when the instance dies.
+  struct Liveness {
+    FunctionInstance* instance;
+  };
   struct RequestState {
     InvokeCallback done;
     std::string request_id;
     int64_t cpu_used_ns = 0;
     WallTimer* wall = nullptr;
     std::vector<uint64_t> timers;
+    std::vector<uint64_t> off_thread;  // ids of its tasks not completed yet
+  };
+  // A task queued or running. Owns the work while it waits; once on the pool, libuv owns it.
+  struct PendingTask {
+    uint64_t request;
+    v8::Global<v8::Promise::Resolver> resolver;
+    std::unique_ptr<OffThreadWork> waiting;  // null once submitted
+    OffThreadWork* submitted = nullptr;      // for uv_cancel; not owned
   };
 
   FunctionInstance(host::FunctionVersionPtr version, const host::LimitValues& limits,
@@ -106,6 +128,9 @@ class FunctionInstance final : public OpsHost {
   void closeTimer(uint64_t id);
   void startForegroundTasks();
   void runForegroundTasks();
+  void startOffThreadWork();
+  void dropOffThread(uint64_t id);
+  void onOffThreadDone(std::unique_ptr<OffThreadWork> work, int status);
 
   static void onSettled(const v8::FunctionCallbackInfo<v8::Value>& args);
 
@@ -123,6 +148,10 @@ class FunctionInstance final : public OpsHost {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, RequestState> requests_;
   std::unordered_map<uint64_t, Timer*> timers_;
+  std::unordered_map<uint64_t, PendingTask> off_thread_;
+  std::deque<uint64_t> off_thread_queue_;  // ids waiting for a pool slot, in order
+  size_t off_thread_running_ = 0;
+  std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>(Liveness{this});
   struct Completion {
     uint64_t id;
     std::string request_id;

@@ -8,6 +8,7 @@
 
 #include <v8.h>
 
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -18,6 +19,29 @@ namespace quiver::isolates {
 
 constexpr uint32_t kOpsHostSlot = 0;
 
+// Work that runs on libuv's thread pool on behalf of the request whose JS queued it (see
+// OpsHost::queueOffThread): CPU-heavy crypto today, compression or blocking clients later.
+//
+// Contract:
+//  - run() is called at most once, on a pool thread. It must not touch V8, the isolate or the
+//    host; it reads and writes only the task's own plain C++ members. It cannot be interrupted.
+//  - complete() is called at most once, after run() returned, on the shard's thread, inside an
+//    entry into JS charged to the request that queued the task (its CPU budget and wall limit
+//    apply; microtasks run after it), with the isolate's context entered and a HandleScope open.
+//    It returns the value the promise resolves with, or an empty MaybeLocal after throwing a JS
+//    exception, which rejects the promise.
+//  - complete() is not called (the task is just destroyed and the promise stays pending forever)
+//    when the request ended, or the instance was killed or destroyed, meanwhile.
+//  - The task may be destroyed on the shard's thread after its isolate is gone: it must own no
+//    V8 handles (v8::Global etc.). Keep JS state on the JS side, keyed by the returned promise.
+class OffThreadTask {
+ public:
+  virtual ~OffThreadTask() = default;
+  virtual void run() = 0;
+  virtual v8::MaybeLocal<v8::Value> complete(v8::Isolate* isolate,
+                                             v8::Local<v8::Context> context) = 0;
+};
+
 class OpsHost {
  public:
   virtual ~OpsHost() = default;
@@ -26,7 +50,18 @@ class OpsHost {
   virtual Result<uint64_t> startTimer(v8::Local<v8::Function> callback, double delay_ms,
                                       bool repeat) = 0;
   virtual void cancelTimer(uint64_t id) = 0;
+  // Queues `task` (see OffThreadTask) and returns the promise its completion settles. Fails, to
+  // be thrown as a TypeError, outside a request (module top level), in a dying instance, or when
+  // the request already has kMaxOffThreadTasksPerRequest tasks that have not completed.
+  virtual Result<v8::Local<v8::Promise>> queueOffThread(std::unique_ptr<OffThreadTask> task) = 0;
 };
+
+// Off-thread tasks one request may have outstanding (queued or running) at once.
+constexpr size_t kMaxOffThreadTasksPerRequest = 16;
+// Tasks of one function instance running on the shared pool at once (the rest wait, in order):
+// libuv's pool is shared by every shard and function (4 threads unless UV_THREADPOOL_SIZE), so
+// one busy function never holds more than half of it.
+constexpr size_t kMaxOffThreadRunningPerInstance = 2;
 
 struct Op {
   const char* name;
@@ -39,6 +74,7 @@ struct Op {
 std::span<const Op> runtimeOps();
 
 // Per-area tables.
-std::span<const Op> coreOps();  // ops.cc: console, timers, UTF-8, clocks
+std::span<const Op> coreOps();    // ops.cc: console, timers, UTF-8, clocks
+std::span<const Op> cryptoOps();  // ops_crypto.cc: Web Crypto (crypto.*, crypto.subtle.*)
 
 }  // namespace quiver::isolates

@@ -583,3 +583,347 @@ declare function dispatchEvent(event: Event): boolean;
 declare var onerror: ((this: typeof globalThis, ev: ErrorEvent) => any) | null;
 declare var onunhandledrejection: ((this: typeof globalThis, ev: PromiseRejectionEvent) => any) | null;
 declare var onrejectionhandled: ((this: typeof globalThis, ev: PromiseRejectionEvent) => any) | null;
+
+// ============================================================================================
+// Web Crypto (https://w3c.github.io/webcrypto/): crypto, Crypto, CryptoKey, SubtleCrypto and
+// the algorithm dictionaries. Supported: SHA-1/256/384/512, HMAC, AES-CBC/CTR/GCM/KW, RSA-OAEP,
+// RSA-PSS, RSASSA-PKCS1-v1_5, ECDSA and ECDH (P-256/384/521), Ed25519, X25519, HKDF, PBKDF2.
+// Expensive operations (RSA key generation, PBKDF2 above 10,000 iterations, RSA private-key
+// operations with 4096-bit keys and up, inputs of 1 MiB or more) run off the function's thread
+// and, like timers, only while a request is being handled: at module top level they reject
+// with a TypeError.
+// ============================================================================================
+
+/** Bytes as Web IDL's BufferSource: an ArrayBuffer or a view on one. */
+
+type KeyFormat = "jwk" | "pkcs8" | "raw" | "spki";
+type KeyType = "private" | "public" | "secret";
+type KeyUsage =
+  | "decrypt"
+  | "deriveBits"
+  | "deriveKey"
+  | "encrypt"
+  | "sign"
+  | "unwrapKey"
+  | "verify"
+  | "wrapKey";
+type NamedCurve = "P-256" | "P-384" | "P-521";
+/** An algorithm name ("SHA-256", "AES-GCM", …, matched case-insensitively) or a dictionary. */
+type AlgorithmIdentifier = Algorithm | string;
+type HashAlgorithmIdentifier = AlgorithmIdentifier;
+/** Web Crypto's BigInteger: an unsigned big-endian integer. */
+type BigInteger = Uint8Array;
+
+interface Algorithm {
+  name: string;
+}
+
+interface KeyAlgorithm {
+  name: string;
+}
+
+interface AesKeyAlgorithm extends KeyAlgorithm {
+  length: number;
+}
+
+interface HmacKeyAlgorithm extends KeyAlgorithm {
+  hash: KeyAlgorithm;
+  length: number;
+}
+
+interface RsaKeyAlgorithm extends KeyAlgorithm {
+  modulusLength: number;
+  publicExponent: BigInteger;
+}
+
+interface RsaHashedKeyAlgorithm extends RsaKeyAlgorithm {
+  hash: KeyAlgorithm;
+}
+
+interface EcKeyAlgorithm extends KeyAlgorithm {
+  namedCurve: NamedCurve;
+}
+
+interface RsaKeyGenParams extends Algorithm {
+  modulusLength: number;
+  publicExponent: BigInteger;
+}
+
+interface RsaHashedKeyGenParams extends RsaKeyGenParams {
+  hash: HashAlgorithmIdentifier;
+}
+
+interface RsaHashedImportParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+}
+
+interface RsaPssParams extends Algorithm {
+  /** In bytes. */
+  saltLength: number;
+}
+
+interface RsaOaepParams extends Algorithm {
+  label?: BufferSource;
+}
+
+interface EcKeyGenParams extends Algorithm {
+  namedCurve: NamedCurve;
+}
+
+interface EcKeyImportParams extends Algorithm {
+  namedCurve: NamedCurve;
+}
+
+interface EcdsaParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+}
+
+/** ECDH and X25519 key agreement: the other party's public key. */
+interface EcdhKeyDeriveParams extends Algorithm {
+  public: CryptoKey;
+}
+
+interface AesKeyGenParams extends Algorithm {
+  /** 128, 192 or 256. */
+  length: number;
+}
+
+interface AesDerivedKeyParams extends Algorithm {
+  length: number;
+}
+
+interface AesCbcParams extends Algorithm {
+  /** 16 bytes. */
+  iv: BufferSource;
+}
+
+interface AesCtrParams extends Algorithm {
+  /** The 16-byte initial counter block. */
+  counter: BufferSource;
+  /** How many rightmost bits of the block are the counter (1 to 128). */
+  length: number;
+}
+
+interface AesGcmParams extends Algorithm {
+  iv: BufferSource;
+  additionalData?: BufferSource;
+  /** In bits: 32, 64, 96, 104, 112, 120 or 128 (the default). */
+  tagLength?: number;
+}
+
+interface HmacKeyGenParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+  /** In bits; the hash's block size by default. */
+  length?: number;
+}
+
+interface HmacImportParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+  length?: number;
+}
+
+interface HkdfParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+  salt: BufferSource;
+  info: BufferSource;
+}
+
+interface Pbkdf2Params extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+  salt: BufferSource;
+  iterations: number;
+}
+
+interface RsaOtherPrimesInfo {
+  r?: string;
+  d?: string;
+  t?: string;
+}
+
+/** https://w3c.github.io/webcrypto/#JsonWebKey-dictionary (RFC 7517). */
+interface JsonWebKey {
+  kty?: string;
+  use?: string;
+  key_ops?: string[];
+  alg?: string;
+  ext?: boolean;
+  crv?: string;
+  x?: string;
+  y?: string;
+  d?: string;
+  n?: string;
+  e?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  /** Multi-prime RSA keys are not supported (importing one is a NotSupportedError). */
+  oth?: RsaOtherPrimesInfo[];
+  k?: string;
+}
+
+/** https://w3c.github.io/webcrypto/#cryptokey-interface. Made only by SubtleCrypto. */
+interface CryptoKey {
+  readonly type: KeyType;
+  readonly extractable: boolean;
+  /** The same object on every read. */
+  readonly algorithm: KeyAlgorithm;
+  /** The same array on every read. */
+  readonly usages: KeyUsage[];
+}
+
+declare var CryptoKey: {
+  prototype: CryptoKey;
+  new (): never;
+};
+
+interface CryptoKeyPair {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+}
+
+/**
+ * https://w3c.github.io/webcrypto/#subtlecrypto-interface. Every method returns a promise and
+ * rejects (never throws) with a TypeError or a DOMException (NotSupportedError,
+ * InvalidAccessError, OperationError, DataError, SyntaxError).
+ */
+interface SubtleCrypto {
+  encrypt(
+    algorithm: AlgorithmIdentifier | RsaOaepParams | AesCtrParams | AesCbcParams | AesGcmParams,
+    key: CryptoKey,
+    data: BufferSource,
+  ): Promise<ArrayBuffer>;
+  decrypt(
+    algorithm: AlgorithmIdentifier | RsaOaepParams | AesCtrParams | AesCbcParams | AesGcmParams,
+    key: CryptoKey,
+    data: BufferSource,
+  ): Promise<ArrayBuffer>;
+  sign(
+    algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams,
+    key: CryptoKey,
+    data: BufferSource,
+  ): Promise<ArrayBuffer>;
+  verify(
+    algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams,
+    key: CryptoKey,
+    signature: BufferSource,
+    data: BufferSource,
+  ): Promise<boolean>;
+  digest(algorithm: AlgorithmIdentifier, data: BufferSource): Promise<ArrayBuffer>;
+  generateKey(
+    algorithm: "Ed25519" | "X25519" | RsaHashedKeyGenParams | EcKeyGenParams,
+    extractable: boolean,
+    keyUsages: readonly KeyUsage[],
+  ): Promise<CryptoKeyPair>;
+  generateKey(
+    algorithm: AesKeyGenParams | HmacKeyGenParams,
+    extractable: boolean,
+    keyUsages: readonly KeyUsage[],
+  ): Promise<CryptoKey>;
+  generateKey(
+    algorithm: AlgorithmIdentifier,
+    extractable: boolean,
+    keyUsages: Iterable<KeyUsage>,
+  ): Promise<CryptoKeyPair | CryptoKey>;
+  deriveKey(
+    algorithm: AlgorithmIdentifier | EcdhKeyDeriveParams | HkdfParams | Pbkdf2Params,
+    baseKey: CryptoKey,
+    derivedKeyType: AlgorithmIdentifier | AesDerivedKeyParams | HmacImportParams,
+    extractable: boolean,
+    keyUsages: Iterable<KeyUsage>,
+  ): Promise<CryptoKey>;
+  /** `length` in bits; null (the default) takes the whole ECDH/X25519 secret. */
+  deriveBits(
+    algorithm: AlgorithmIdentifier | EcdhKeyDeriveParams | HkdfParams | Pbkdf2Params,
+    baseKey: CryptoKey,
+    length?: number | null,
+  ): Promise<ArrayBuffer>;
+  importKey(
+    format: "jwk",
+    keyData: JsonWebKey,
+    algorithm:
+      | AlgorithmIdentifier
+      | RsaHashedImportParams
+      | EcKeyImportParams
+      | HmacImportParams
+      | Algorithm,
+    extractable: boolean,
+    keyUsages: readonly KeyUsage[],
+  ): Promise<CryptoKey>;
+  importKey(
+    format: Exclude<KeyFormat, "jwk">,
+    keyData: BufferSource,
+    algorithm:
+      | AlgorithmIdentifier
+      | RsaHashedImportParams
+      | EcKeyImportParams
+      | HmacImportParams
+      | Algorithm,
+    extractable: boolean,
+    keyUsages: Iterable<KeyUsage>,
+  ): Promise<CryptoKey>;
+  exportKey(format: "jwk", key: CryptoKey): Promise<JsonWebKey>;
+  exportKey(format: Exclude<KeyFormat, "jwk">, key: CryptoKey): Promise<ArrayBuffer>;
+  exportKey(format: KeyFormat, key: CryptoKey): Promise<ArrayBuffer | JsonWebKey>;
+  wrapKey(
+    format: KeyFormat,
+    key: CryptoKey,
+    wrappingKey: CryptoKey,
+    wrapAlgorithm: AlgorithmIdentifier | RsaOaepParams | AesCtrParams | AesCbcParams | AesGcmParams,
+  ): Promise<ArrayBuffer>;
+  unwrapKey(
+    format: KeyFormat,
+    wrappedKey: BufferSource,
+    unwrappingKey: CryptoKey,
+    unwrapAlgorithm:
+      | AlgorithmIdentifier
+      | RsaOaepParams
+      | AesCtrParams
+      | AesCbcParams
+      | AesGcmParams,
+    unwrappedKeyAlgorithm:
+      | AlgorithmIdentifier
+      | RsaHashedImportParams
+      | EcKeyImportParams
+      | HmacImportParams
+      | Algorithm,
+    extractable: boolean,
+    keyUsages: Iterable<KeyUsage>,
+  ): Promise<CryptoKey>;
+}
+
+declare var SubtleCrypto: {
+  prototype: SubtleCrypto;
+  new (): never;
+};
+
+/** https://w3c.github.io/webcrypto/#crypto-interface */
+interface Crypto {
+  readonly subtle: SubtleCrypto;
+  /**
+   * Fills an integer typed array with random values and returns it. At most 65,536 bytes
+   * (QuotaExceededError); other views are a TypeMismatchError.
+   */
+  getRandomValues<
+    T extends
+      | Int8Array
+      | Uint8Array
+      | Uint8ClampedArray
+      | Int16Array
+      | Uint16Array
+      | Int32Array
+      | Uint32Array
+      | BigInt64Array
+      | BigUint64Array,
+  >(array: T): T;
+  /** A random (version 4) UUID, lowercase. */
+  randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+}
+
+declare var Crypto: {
+  prototype: Crypto;
+  new (): never;
+};
+
+declare var crypto: Crypto;

@@ -158,7 +158,7 @@ void Quiverd::start() {
                                    "--listen",    "127.0.0.1:0", "--control-listen",
                                    "127.0.0.1:0", "--shards",    std::to_string(options_.shards)};
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
-  std::map<std::string, std::string> env;
+  std::map<std::string, std::string> env = options_.env;
   if (options_.set_token_env) env["QUIVER_ADMIN_TOKEN"] = "test-token";
   std::vector<std::string> envs = environment(env);
   auto c_argv = cStrings(argv);

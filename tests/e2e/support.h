@@ -35,6 +35,7 @@ class Quiverd {
     int shards = 2;
     std::vector<std::string> extra_args;
     bool set_token_env = true;  // QUIVER_ADMIN_TOKEN=test-token
+    std::map<std::string, std::string> env;  // extra environment variables for quiverd
   };
   explicit Quiverd(Options options);
   Quiverd() : Quiverd(Options{}) {}

@@ -34,6 +34,96 @@ function sequence(...values) {
   };
 }
 
+const RealDOMException = DOMException;
+
+// Bytes for the crypto workout, decoded before any patch is applied.
+function hexBytes(hex) {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+const kAbc = hexBytes("616263");
+const kHmacKey = hexBytes("0b".repeat(20));
+const kHiThere = hexBytes("4869205468657265");
+const kZero16 = new Uint8Array(16);
+const kIv12 = new Uint8Array(12);
+const kEcSpki = hexBytes("3059301306072a8648ce3d020106082a8648ce3d03010703420004ecf2edac80137e94c58371342" +
+  "00af0b4a48590affe7f55af573e4476e43c7b201827b4811fb5f34e08aedd90cc945676fccdbe06d5e68cc7339ee5e44a984fae");
+const kEcSignature = hexBytes("f753fa01425d5df6ac7d184bede1a0eae2339de06c8bf011d86f7495dabd2e6d099863b60d72b4c9" +
+  "42624a27ff097aa221bc070e4e2457af488a0f0a1bde96c2");
+const kFixedMessage = hexBytes("717569766572206669786564206d657373616765"); // "quiver fixed message"
+const kEd25519Jwk = {
+  kty: "OKP", crv: "Ed25519",
+  d: "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+};
+
+// A KeyUsage sequence that does not go through Array.prototype[Symbol.iterator] (which the
+// iteration patches poison, and which Web IDL legitimately uses for user arrays).
+function usages(...names) {
+  return {
+    [SymbolIterator]: function* () {
+      for (let i = 0; i < names.length; i++) yield names[i];
+    },
+  };
+}
+
+function hexOf(buffer) {
+  const bytes = new RealUint8Array(buffer);
+  const digits = "0123456789abcdef";
+  let out = "";
+  for (let i = 0; bytes[i] !== undefined; i++) out += digits[bytes[i] >> 4] + digits[bytes[i] & 15];
+  return out;
+}
+
+// Web Crypto under patches: deterministic results only.
+async function cryptoWorkout() {
+  const subtle = crypto.subtle;
+  let out = "";
+  out += hexOf(await subtle.digest("SHA-256", kAbc)) + ";";
+  const hmac = await subtle.importKey("raw", kHmacKey, { name: "HMAC", hash: "SHA-256" }, true, usages("sign", "verify"));
+  const mac = await subtle.sign("HMAC", hmac, kHiThere);
+  out += hexOf(mac) + ";" + (await subtle.verify("HMAC", hmac, mac, kHiThere)) + ";";
+  out += hmac.type + " " + hmac.algorithm.name + " " + hmac.algorithm.hash.name + " " + hmac.algorithm.length + " " + hmac.usages[0] + hmac.usages[1] + ";";
+  const jwk = await subtle.exportKey("jwk", hmac);
+  out += jwk.kty + " " + jwk.alg + " " + jwk.k + " " + jwk.key_ops[0] + " " + jwk.ext + ";";
+  const aes = await subtle.importKey("raw", kZero16, "AES-GCM", false, usages("encrypt", "decrypt", "wrapKey", "unwrapKey"));
+  const sealed = await subtle.encrypt({ name: "AES-GCM", iv: kIv12, additionalData: kAbc }, aes, kAbc);
+  out += hexOf(sealed) + ";" + hexOf(await subtle.decrypt({ name: "AES-GCM", iv: kIv12, additionalData: kAbc }, aes, sealed)) + ";";
+  const wrapped = await subtle.wrapKey("jwk", hmac, aes, { name: "AES-GCM", iv: kIv12 });
+  const unwrapped = await subtle.unwrapKey("jwk", wrapped, aes, { name: "AES-GCM", iv: kIv12 }, { name: "HMAC", hash: "SHA-256" }, false, usages("sign"));
+  out += hexOf(await subtle.sign("HMAC", unwrapped, kHiThere)) + ";";
+  const ec = await subtle.importKey("spki", kEcSpki, { name: "ECDSA", namedCurve: "P-256" }, true, usages("verify"));
+  out += (await subtle.verify({ name: "ECDSA", hash: "SHA-256" }, ec, kEcSignature, kFixedMessage)) + " " + ec.algorithm.namedCurve + ";";
+  const ecJwk = await subtle.exportKey("jwk", ec);
+  out += ecJwk.kty + " " + ecJwk.crv + " " + ecJwk.x + ";";
+  const ed = await subtle.importKey("jwk", kEd25519Jwk, "Ed25519", true, usages("sign"));
+  out += hexOf(await subtle.sign("Ed25519", ed, new RealUint8Array(0))) + ";";
+  const edJwk = await subtle.exportKey("jwk", ed);
+  out += edJwk.d + ";";
+  const ikm = await subtle.importKey("raw", kHmacKey, "HKDF", false, usages("deriveBits"));
+  out += hexOf(await subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: kAbc, info: kAbc }, ikm, 128)) + ";";
+  const password = await subtle.importKey("raw", kAbc, "PBKDF2", false, usages("deriveBits"));
+  out += hexOf(await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: kAbc, iterations: 20000 }, password, 128)) + ";";
+  const pair = await subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, usages("deriveBits"));
+  const secret = await subtle.deriveBits({ name: "ECDH", public: pair.publicKey }, pair.privateKey, 256);
+  out += hexOf(secret).length + " " + pair.publicKey.usages.length + ";";
+  try {
+    await subtle.importKey("raw", kZero16, "AES-GCM", false, usages("sign"));
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealDOMException) + " " + error.name + ";";
+  }
+  try {
+    await subtle.decrypt({ name: "AES-GCM", iv: kIv12 }, aes, sealed);
+    out += "no error;";
+  } catch (error) {
+    out += error.name + ";";
+  }
+  const random = new RealUint8Array(8);
+  out += (crypto.getRandomValues(random) === random) + " " + crypto.randomUUID()[14] + ";";
+  return out;
+}
+
 function poisoned(label) {
   return function () {
     throw new RealError(`patched builtin called: ${label}`);
@@ -208,6 +298,7 @@ async function exercise() {
     console.log(shown);
   });
   for (let i = 0; i < logs.length; i++) out += logs[i][0] + ":" + logs[i][1] + "\n";
+  out += await cryptoWorkout();
   return out;
 }
 
@@ -218,6 +309,12 @@ test("baseline: the workout without patches", async () => {
   assert(baseline.startsWith("1, 3;true;2;a=1, 3;4;22;true;POST https://example.com/b?q manual text/plain;charset=UTF-8;"), baseline);
   assert(baseline.includes("log:n=42 {\"j\":1}\n"), baseline);
   assert(baseline.includes("error:  e\n"), baseline);
+  // The crypto part: RFC 4231 case 1, the openssl-made ECDSA signature, RFC 8032 test 1.
+  assert(baseline.includes(";b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7;true;"), baseline);
+  assert(baseline.includes("secret HMAC SHA-256 160 signverify;oct HS256 CwsLCwsLCwsLCwsLCwsLCwsLCws sign true;"), baseline);
+  assert(baseline.includes(";true P-256;EC P-256 "), baseline);
+  assert(baseline.includes(";e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b;"), baseline);
+  assert(baseline.includes(";64 0;true SyntaxError;OperationError;true 4;"), baseline);
 });
 
 async function assertSameAsBaseline(patches) {

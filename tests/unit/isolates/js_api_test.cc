@@ -106,6 +106,25 @@ class CapturingOpsHost final : public isolates::OpsHost {
     return Error{"no_timers", "timers are not available in the JS test harness"};
   }
   void cancelTimer(uint64_t) override {}
+  // No event loop either: the task runs inline, then completes; its promise's reactions still
+  // run as microtasks, as they would after an off-thread completion.
+  Result<v8::Local<v8::Promise>> queueOffThread(
+      std::unique_ptr<isolates::OffThreadTask> task) override {
+    auto context = isolate_->GetCurrentContext();
+    v8::Local<v8::Promise::Resolver> resolver;
+    if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) {
+      return Error{"no_promise", "cannot create a promise"};
+    }
+    task->run();
+    v8::TryCatch try_catch(isolate_);
+    v8::Local<v8::Value> value;
+    bool settled = task->complete(isolate_, context).ToLocal(&value)
+                       ? resolver->Resolve(context, value).FromMaybe(false)
+                       : try_catch.HasCaught() &&
+                             resolver->Reject(context, try_catch.Exception()).FromMaybe(false);
+    (void)settled;
+    return resolver->GetPromise();
+  }
 
  private:
   v8::Isolate* isolate_;
