@@ -594,8 +594,6 @@ declare var onrejectionhandled: ((this: typeof globalThis, ev: PromiseRejectionE
 // with a TypeError.
 // ============================================================================================
 
-/** Bytes as Web IDL's BufferSource: an ArrayBuffer or a view on one. */
-
 type KeyFormat = "jwk" | "pkcs8" | "raw" | "spki";
 type KeyType = "private" | "public" | "secret";
 type KeyUsage =
