@@ -1,7 +1,7 @@
 // The Request class (https://fetch.spec.whatwg.org/#request-class).
 //
 // Supported: new Request(input, init) with input a URL string (resolved against the base URL the
-// host set for the current request, see 05_url_resolve.js) or a Request, and the init members
+// host set for the current request, see 05_url.js) or a Request, and the init members
 // body, headers, method and redirect; the attributes method, url, headers, redirect, body and
 // bodyUsed; the body methods (22_body.js).
 // Not yet (later changes): clone(), signal, and the other RequestInit members (cache,
@@ -39,6 +39,7 @@ const {
   installBodyMixin,
   isToken,
   parseUrlAgainstBase,
+  serializeURL,
 } = internals;
 
 const REDIRECT_MODES = ["follow", "error", "manual"];
@@ -105,7 +106,7 @@ class Request {
       if (parsed.username !== "" || parsed.password !== "") {
         throw new TypeError(`${prefix}: Request cannot be constructed from a URL that includes credentials: ${inputUrl}`);
       }
-      this.#url = parsed.href;
+      this.#url = serializeURL(parsed);
       list = [];
     } else {
       this.#url = inputRequest.#url;

@@ -36,6 +36,7 @@ const {
   headersContain,
   installBodyMixin,
   parseUrlAgainstBase,
+  serializeURL,
   setHeadersGuard,
 } = internals;
 
@@ -138,7 +139,7 @@ class Response {
     }
     const response = new Response(kInternal);
     response.#status = status;
-    appendHeader(response.#headers, "location", parsed.href);
+    appendHeader(response.#headers, "location", serializeURL(parsed));
     setHeadersGuard(response.#headers, "immutable");
     return response;
   }

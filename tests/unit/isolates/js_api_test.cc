@@ -195,7 +195,7 @@ FileResult runFile(const std::filesystem::path& file) {
     v8::Local<v8::String> json;
     if (v8::JSON::Stringify(context, failures).ToLocal(&json)) {
       result.failures = isolates::stringToUtf8(isolate, json);
-      if (result.failures.size() > 4000) result.failures.resize(4000), result.failures += "…";
+      if (!std::getenv("QUIVER_FULL_FAILURES") && result.failures.size() > 4000) result.failures.resize(4000), result.failures += "…";
     }
   }
   return result;
