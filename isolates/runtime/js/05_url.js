@@ -1483,6 +1483,7 @@ internals.urlSpec = ObjectFreeze({
   setPathname,
   setPort,
   setProtocol,
+  setScheme,
   setSearch,
   setUsername,
   states: ObjectFreeze({
