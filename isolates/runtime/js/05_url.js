@@ -72,6 +72,13 @@ const {
 
 const EOF = -1;
 
+// Internal lists are arrays with a null prototype: appending with `list[list.length] = x` then
+// cannot reach a setter user code put on Array.prototype or Object.prototype, and costs a few ns
+// (SafeArrayPush's defineProperty costs a few hundred). They never reach user code as they are.
+function internalList() {
+  return ObjectSetPrototypeOf([], null);
+}
+
 // --- Records -----------------------------------------------------------------------------------
 
 // Class fields are defined with [[DefineOwnProperty]], so setters that user code puts on
@@ -301,31 +308,18 @@ function percentDecodeInto(s, start, end, plusAsSpace, bytes, offset) {
 // BOM"), replacement for errors, of bytes[start, end).
 function utf8DecodeWithoutBOM(bytes, start, end) {
   let result = "";
-  const units = [];
+  const units = internalList();
   let codePoint = 0;
   let needed = 0;
   let seen = 0;
   let lower = 0x80;
   let upper = 0xbf;
-  const flush = () => {
-    result += ReflectApply(StringFromCharCode, null, units);
-    units.length = 0;
-  };
-  const emit = (cp) => {
-    if (cp > 0xffff) {
-      cp -= 0x10000;
-      SafeArrayPush(units, 0xd800 + (cp >> 10));
-      SafeArrayPush(units, 0xdc00 + (cp & 0x3ff));
-    } else {
-      SafeArrayPush(units, cp);
-    }
-    if (units.length >= 8192) flush();
-  };
   for (let i = start; i < end; i++) {
     const byte = bytes[i];
+    let emit = -1;
     if (needed === 0) {
       if (byte < 0x80) {
-        emit(byte);
+        emit = byte;
       } else if (byte >= 0xc2 && byte <= 0xdf) {
         needed = 1;
         codePoint = byte & 0x1f;
@@ -340,33 +334,43 @@ function utf8DecodeWithoutBOM(bytes, start, end) {
         needed = 3;
         codePoint = byte & 0x7;
       } else {
-        emit(0xfffd);
+        emit = 0xfffd;
       }
-      continue;
-    }
-    if (byte < lower || byte > upper) {
+    } else if (byte < lower || byte > upper) {
       codePoint = needed = seen = 0;
       lower = 0x80;
       upper = 0xbf;
-      emit(0xfffd);
-      i--; // reprocess this byte
-      continue;
+      emit = 0xfffd;
+      i--; // the byte starts over
+    } else {
+      lower = 0x80;
+      upper = 0xbf;
+      codePoint = (codePoint << 6) | (byte & 0x3f);
+      if (++seen === needed) {
+        emit = codePoint;
+        codePoint = needed = seen = 0;
+      }
     }
-    lower = 0x80;
-    upper = 0xbf;
-    codePoint = (codePoint << 6) | (byte & 0x3f);
-    if (++seen === needed) {
-      emit(codePoint);
-      codePoint = needed = seen = 0;
+    if (emit === -1) continue;
+    if (emit > 0xffff) {
+      emit -= 0x10000;
+      units[units.length] = 0xd800 + (emit >> 10);
+      units[units.length] = 0xdc00 + (emit & 0x3ff);
+    } else {
+      units[units.length] = emit;
+    }
+    if (units.length >= 8192) {
+      result += ReflectApply(StringFromCharCode, null, units);
+      units.length = 0;
     }
   }
-  if (needed !== 0) emit(0xfffd);
-  flush();
-  return result;
+  if (needed !== 0) units[units.length] = 0xfffd;
+  return `${result}${ReflectApply(StringFromCharCode, null, units)}`;
 }
 
 // Percent-decodes s[start, end) (and "+" if plusAsSpace) and UTF-8 decodes the bytes. Strings
-// without "%" (or "+") come back as they are.
+// without "%" (or "+") come back as they are; when every escape is an ASCII byte the result is
+// built from slices, and only escapes of non-ASCII bytes go through the UTF-8 decoder.
 function percentDecodeString(s, start = 0, end = s.length, plusAsSpace = false) {
   let i = start;
   for (; i < end; i++) {
@@ -374,6 +378,28 @@ function percentDecodeString(s, start = 0, end = s.length, plusAsSpace = false) 
     if (c === 0x25 || (plusAsSpace && c === 0x2b)) break;
   }
   if (i === end) return start === 0 && end === s.length ? s : StringPrototypeSlice(s, start, end);
+  let out = "";
+  let last = start;
+  for (; i < end; i++) {
+    const c = StringPrototypeCharCodeAt(s, i);
+    if (c === 0x2b && plusAsSpace) {
+      out += `${StringPrototypeSlice(s, last, i)} `;
+      last = i + 1;
+    } else if (c === 0x25 && i + 2 < end && isAsciiHexDigit(StringPrototypeCharCodeAt(s, i + 1)) &&
+               isAsciiHexDigit(StringPrototypeCharCodeAt(s, i + 2))) {
+      const byte = hexValue(StringPrototypeCharCodeAt(s, i + 1)) * 16 + hexValue(StringPrototypeCharCodeAt(s, i + 2));
+      if (byte >= 0x80) return percentDecodeBytes(s, start, end, plusAsSpace);
+      out += `${StringPrototypeSlice(s, last, i)}${StringFromCharCode(byte)}`;
+      i += 2;
+      last = i + 1;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      return percentDecodeBytes(s, start, end, plusAsSpace); // lone surrogates become U+FFFD
+    }
+  }
+  return `${out}${StringPrototypeSlice(s, last, end)}`;
+}
+
+function percentDecodeBytes(s, start, end, plusAsSpace) {
   const bytes = new Uint8Array((end - start) * 3);
   const length = percentDecodeInto(s, start, end, plusAsSpace, bytes, 0);
   return utf8DecodeWithoutBOM(bytes, 0, length);
@@ -395,7 +421,8 @@ function isForbiddenHostCodePoint(c) {
 
 // https://url.spec.whatwg.org/#forbidden-domain-code-point
 function isForbiddenDomainCodePoint(c) {
-  return c <= 0x1f || c === 0x25 || c === 0x7f || isForbiddenHostCodePoint(c);
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x2d && c <= 0x39 && c !== 0x2f)) return false; // a-z - . 0-9
+  return c <= 0x20 || c === 0x25 || c === 0x7f || isForbiddenHostCodePoint(c);
 }
 
 // https://url.spec.whatwg.org/#ipv4-number-parser on s[start, end): the number, or -1.
@@ -451,7 +478,7 @@ function endsInANumber(s) {
 function parseIPv4(s) {
   let end = s.length;
   if (end > 0 && StringPrototypeCharCodeAt(s, end - 1) === 0x2e && end > 1) end--;
-  const numbers = [];
+  const numbers = internalList();
   let start = 0;
   for (;;) {
     let dot = StringPrototypeIndexOf(s, ".", start);
@@ -459,7 +486,7 @@ function parseIPv4(s) {
     if (numbers.length === 4) return null;
     const n = parseIPv4Number(s, start, dot);
     if (n === -1) return null;
-    SafeArrayPush(numbers, n);
+    numbers[numbers.length] = n;
     if (dot === end) break;
     start = dot + 1;
   }
@@ -604,23 +631,21 @@ function parseOpaqueHost(s) {
 // only lowercased (no UTS #46 processing, so "xn--" labels are kept as they are, valid Punycode
 // or not); anything else goes through ICU.
 function domainToASCII(domain) {
-  let ascii = true;
   let upper = false;
+  let forbidden = false; // not final yet: NFC may compose "<" + U+0338 into a valid code point
   for (let i = 0; i < domain.length; i++) {
     const c = StringPrototypeCharCodeAt(domain, i);
-    if (c >= 0x80) {
-      ascii = false;
-      break;
-    }
+    if (c >= 0x80) return unicodeDomainToASCII(domain);
     if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (isForbiddenDomainCodePoint(c)) forbidden = true;
   }
-  let result;
-  if (ascii) {
-    result = upper ? StringPrototypeToLowerCase(domain) : domain;
-  } else {
-    result = ops.urlDomainToAscii(domain, false);
-    if (result === null || result === "") return null;
-  }
+  if (forbidden) return null;
+  return upper ? StringPrototypeToLowerCase(domain) : domain;
+}
+
+function unicodeDomainToASCII(domain) {
+  const result = ops.urlDomainToAscii(domain, false);
+  if (result === null || result === "") return null;
   for (let i = 0; i < result.length; i++) {
     if (isForbiddenDomainCodePoint(StringPrototypeCharCodeAt(result, i))) return null;
   }
@@ -778,6 +803,32 @@ function appendUserinfo(url, s, start, end, atSignSeen, passwordTokenSeen) {
   url.username += percentEncode(s, USERINFO_SET, start, colon);
   url.password += percentEncode(s, USERINFO_SET, colon + 1, end);
   return true;
+}
+
+// Scan-ahead helpers: the index of the next code point (at or after i) that the authority, host
+// or path state does something with; every code point before it only extends the buffer.
+function scanAuthority(s, i, special) {
+  for (; i < s.length; i++) {
+    const c = StringPrototypeCharCodeAt(s, i);
+    if (c === 0x40 || c === 0x2f || c === 0x3f || c === 0x23 || (special && c === 0x5c)) return i;
+  }
+  return i;
+}
+
+function scanHost(s, i, special) {
+  for (; i < s.length; i++) {
+    const c = StringPrototypeCharCodeAt(s, i);
+    if (c === 0x3a || c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5b || (special && c === 0x5c)) return i;
+  }
+  return i;
+}
+
+function scanSegment(s, i, special, override) {
+  for (; i < s.length; i++) {
+    const c = StringPrototypeCharCodeAt(s, i);
+    if (c === 0x2f || (special && c === 0x5c) || (!override && (c === 0x3f || c === 0x23))) return i;
+  }
+  return i;
 }
 
 // The basic URL parser. Without a state override it returns a new record or null (failure).
@@ -951,8 +1002,10 @@ function basicParse(rawInput, base, url, stateOverride) {
           pointer = (bufferStart === -1 ? pointer : bufferStart) - 1;
           bufferStart = -1;
           state = HOST;
-        } else if (bufferStart === -1) {
-          bufferStart = pointer;
+        } else {
+          if (bufferStart === -1) bufferStart = pointer;
+          // Nothing happens until the next "@" or end of the authority: jump there.
+          pointer = scanAuthority(input, pointer + 1, url.special) - 1;
         }
         break;
 
@@ -986,6 +1039,8 @@ function basicParse(rawInput, base, url, stateOverride) {
           if (c === 0x5b) insideBrackets = true;
           else if (c === 0x5d) insideBrackets = false;
           if (bufferStart === -1) bufferStart = pointer;
+          // Jump to the last code point before the next one the host state acts on.
+          if (!insideBrackets) pointer = scanHost(input, pointer + 1, url.special) - 1;
         }
         break;
 
@@ -1124,8 +1179,10 @@ function basicParse(rawInput, base, url, stateOverride) {
             url.fragment = "";
             state = FRAGMENT;
           }
-        } else if (bufferStart === -1) {
-          bufferStart = pointer;
+        } else {
+          if (bufferStart === -1) bufferStart = pointer;
+          // The segment runs to the next separator: jump there.
+          pointer = scanSegment(input, pointer + 1, url.special, override) - 1;
         }
         break;
 
@@ -1318,10 +1375,10 @@ function decodeFormBytes(bytes, start, end) {
     }
   }
   if (simple) {
-    const units = [];
+    const units = internalList();
     let result = "";
     for (let i = start; i < end; i++) {
-      SafeArrayPush(units, bytes[i]);
+      units[units.length] = bytes[i];
       if (units.length === 8192) {
         result += ReflectApply(StringFromCharCode, null, units);
         units.length = 0;
@@ -1348,7 +1405,7 @@ function decodeFormBytes(bytes, start, end) {
 // https://url.spec.whatwg.org/#concept-urlencoded-parser over a string (the string form of
 // "UTF-8 encode, then parse") or a Uint8Array of bytes.
 function urlencodedParse(input) {
-  const list = [];
+  const list = internalList();
   const isString = typeof input === "string";
   const length = isString ? input.length : TypedArrayPrototypeGetLength(input);
   let start = 0;
@@ -1371,7 +1428,7 @@ function urlencodedParse(input) {
       const valueStart = equals < end ? equals + 1 : end;
       const name = isString ? percentDecodeString(input, start, equals, true) : decodeFormBytes(input, start, equals);
       const value = isString ? percentDecodeString(input, valueStart, end, true) : decodeFormBytes(input, valueStart, end);
-      SafeArrayPush(list, [name, value]);
+      list[list.length] = [name, value];
     }
     start = end + 1;
   }
@@ -1473,6 +1530,7 @@ internals.urlSpec = ObjectFreeze({
   parseHost,
   percentDecodeString,
   percentEncode,
+  internalList,
   serializeIPv6,
   parseIPv6,
   serializeOrigin,

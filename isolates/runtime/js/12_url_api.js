@@ -5,7 +5,8 @@
 //   URL, URLSearchParams                the interface objects (also installed as globals)
 //   isURLSearchParams(value) -> boolean brand check (internal slot, not instanceof)
 //   urlSearchParamsList(usp) -> the live [[name, value], …] list of a URLSearchParams (read it,
-//                                      do not modify it: a change would not reach its URL)
+//                                      do not modify it: a change would not reach its URL). An
+//                                      internal list: an array with a null prototype (index it)
 //   urlRecordOf(url) -> the URL record of a URL object (live; do not modify it)
 //
 // Notes:
@@ -18,13 +19,13 @@
 //   - href is serialized once and cached until a setter or searchParams changes the URL.
 
 const {
+  ArrayPrototype,
   ArrayPrototypeSort,
   IteratorPrototype,
   ObjectDefineProperty,
   ObjectFreeze,
   ObjectSetPrototypeOf,
   ReflectApply,
-  SafeArrayPush,
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
   SymbolIterator,
@@ -49,6 +50,7 @@ const {
   getHash,
   getHost,
   getSearch,
+  internalList,
   parseBaseString,
   serializeOrigin,
   setHash,
@@ -151,7 +153,7 @@ class URL {
     this.#url = record;
     this.#href = null;
     if (this.#searchParams !== null) {
-      setParamsList(this.#searchParams, record.query === null ? [] : urlencodedParse(record.query));
+      setParamsList(this.#searchParams, record.query === null ? internalList() : urlencodedParse(record.query));
     }
   }
 
@@ -247,7 +249,7 @@ class URL {
     const input = setSearch(this.#url, toUSVString(value, "Failed to set the 'search' property on 'URL'", "Value"));
     this.#href = null;
     if (this.#searchParams !== null) {
-      setParamsList(this.#searchParams, input === null ? [] : urlencodedParse(input));
+      setParamsList(this.#searchParams, input === null ? internalList() : urlencodedParse(input));
     }
   }
 
@@ -255,7 +257,7 @@ class URL {
     if (!isURL(this)) throw illegalInvocation();
     if (this.#searchParams === null) {
       const query = this.#url.query;
-      this.#searchParams = createParamsForURL(this, query === null ? [] : urlencodedParse(query));
+      this.#searchParams = createParamsForURL(this, query === null ? internalList() : urlencodedParse(query));
     }
     return this.#searchParams;
   }
@@ -310,26 +312,28 @@ function compareNames(a, b) {
 }
 
 class URLSearchParams {
-  #list;
+  #list; // an internal list (null prototype, see 05_url.js) of [name, value] arrays
   #url = null; // the URL object whose query object this is, or null
 
   // https://url.spec.whatwg.org/#dom-urlsearchparams-urlsearchparams
   constructor(init = "") {
     if (init === kInternal) {
-      this.#list = [];
+      this.#list = internalList();
       return;
     }
     if (isObject(init)) {
       const method = getIteratorMethod(init, PARAMS_PREFIX, "Argument 1");
+      let list;
       if (method !== undefined) {
-        this.#list = iterableToList(init, method, convertPair, PARAMS_PREFIX, "Argument 1");
+        list = iterableToList(init, method, convertPair, PARAMS_PREFIX, "Argument 1");
       } else {
-        this.#list = recordToList(
+        list = recordToList(
           init,
           (key) => toUSVString(key, PARAMS_PREFIX, "Argument 1"),
           (value) => toUSVString(value, PARAMS_PREFIX, "Argument 1"),
         );
       }
+      this.#list = ObjectSetPrototypeOf(list, null); // a fresh array of ours: make it internal
       return;
     }
     let string = toUSVString(init, PARAMS_PREFIX, "Argument 1");
@@ -369,7 +373,8 @@ class URLSearchParams {
     requiredArguments(arguments.length, 2, prefix);
     name = toUSVString(name, prefix, "Argument 1");
     value = toUSVString(value, prefix, "Argument 2");
-    SafeArrayPush(this.#list, [name, value]);
+    const list = this.#list;
+    list[list.length] = [name, value];
     this.#update();
   }
 
@@ -408,11 +413,11 @@ class URLSearchParams {
     requiredArguments(arguments.length, 1, prefix);
     name = toUSVString(name, prefix, "Argument 1");
     const list = this.#list;
-    const values = [];
+    const values = internalList();
     for (let i = 0; i < list.length; i++) {
-      if (list[i][0] === name) SafeArrayPush(values, list[i][1]);
+      if (list[i][0] === name) values[values.length] = list[i][1];
     }
-    return values;
+    return ObjectSetPrototypeOf(values, ArrayPrototype);
   }
 
   has(name, value = undefined) {
@@ -447,7 +452,7 @@ class URLSearchParams {
       list[kept++] = pair;
     }
     list.length = kept;
-    if (!found) SafeArrayPush(list, [name, value]);
+    if (!found) list[list.length] = [name, value];
     this.#update();
   }
 
@@ -554,7 +559,7 @@ internals.registerInspector(isURL, (url) => {
     "href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname",
     "search", "searchParams", "hash",
   ];
-  const params = createParamsForURL(null, record.query === null ? [] : urlencodedParse(record.query));
+  const params = createParamsForURL(null, record.query === null ? internalList() : urlencodedParse(record.query));
   const values = [
     serializeURL(record), serializeOrigin(record), `${record.scheme}:`, record.username,
     record.password, getHost(record), record.host ?? "", record.port === null ? "" : `${record.port}`,

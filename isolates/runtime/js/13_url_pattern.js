@@ -14,11 +14,11 @@
 //     RegExp.prototype.exec or String.prototype methods changes nothing.
 
 const {
-  ObjectDefineProperty,
   ObjectFreeze,
+  ObjectPrototype,
+  ObjectSetPrototypeOf,
   RegExp,
   RegExpPrototypeExec,
-  SafeArrayPush,
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
   StringPrototypeToLowerCase,
@@ -32,7 +32,17 @@ const {
   toUSVString,
 } = internals.webidl;
 const { urlSpec } = internals;
-const { URLRecord, basicParse, copyRecord, isSpecialScheme, percentEncode, setScheme, states, sets } = urlSpec;
+const {
+  URLRecord,
+  basicParse,
+  copyRecord,
+  internalList,
+  isSpecialScheme,
+  percentEncode,
+  setScheme,
+  sets,
+  states,
+} = urlSpec;
 
 const PREFIX = "Failed to construct 'URLPattern'";
 const COMPONENTS = ["protocol", "username", "password", "hostname", "port", "pathname", "search", "hash"];
@@ -46,18 +56,18 @@ function typeError(message) {
 // The tokenizer and parser index code points, not UTF-16 code units.
 
 function toCodePoints(string) {
-  const list = [];
+  const list = internalList();
   for (let i = 0; i < string.length; i++) {
     const c = StringPrototypeCharCodeAt(string, i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < string.length) {
       const next = StringPrototypeCharCodeAt(string, i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
-        SafeArrayPush(list, StringPrototypeSlice(string, i, i + 2));
+        list[list.length] = StringPrototypeSlice(string, i, i + 2);
         i++;
         continue;
       }
     }
-    SafeArrayPush(list, StringPrototypeSlice(string, i, i + 1));
+    list[list.length] = StringPrototypeSlice(string, i, i + 1);
   }
   return list;
 }
@@ -97,7 +107,7 @@ class Token {
 function tokenize(input, policy) {
   const cps = toCodePoints(input);
   const length = cps.length;
-  const tokens = [];
+  const tokens = internalList();
   let index = 0;
   let nextIndex = 0;
   let codePoint = "";
@@ -111,7 +121,7 @@ function tokenize(input, policy) {
     getNextCodePoint();
   };
   const addToken = (type, nextPosition, valuePosition, valueLength) => {
-    SafeArrayPush(tokens, new Token(type, index, codePointSubstring(cps, valuePosition, valuePosition + valueLength)));
+    tokens[tokens.length] = new Token(type, index, codePointSubstring(cps, valuePosition, valuePosition + valueLength));
     index = nextPosition;
   };
   const addTokenWithDefaultLength = (type, nextPosition, valuePosition) => {
@@ -322,7 +332,7 @@ function modifierString(modifier) {
 // https://urlpattern.spec.whatwg.org/#parse-a-pattern-string
 function parsePatternString(input, options, encodingCallback) {
   const tokens = tokenize(input, "strict");
-  const parts = [];
+  const parts = internalList();
   const segmentWildcard = segmentWildcardRegExp(options);
   let index = 0;
   let pendingFixedValue = "";
@@ -359,7 +369,7 @@ function parsePatternString(input, options, encodingCallback) {
     if (pendingFixedValue === "") return;
     const encoded = encodingCallback(pendingFixedValue);
     pendingFixedValue = "";
-    SafeArrayPush(parts, new Part("fixed-text", encoded, "none"));
+    parts[parts.length] = new Part("fixed-text", encoded, "none");
   };
   const isDuplicateName = (name) => {
     for (let i = 0; i < parts.length; i++) {
@@ -381,7 +391,7 @@ function parsePatternString(input, options, encodingCallback) {
     maybeAddPartFromPendingFixedValue();
     if (nameToken === null && regexpOrWildcardToken === null) {
       if (prefix === "") return;
-      SafeArrayPush(parts, new Part("fixed-text", encodingCallback(prefix), modifier));
+      parts[parts.length] = new Part("fixed-text", encodingCallback(prefix), modifier);
       return;
     }
     let regexpValue;
@@ -408,7 +418,7 @@ function parsePatternString(input, options, encodingCallback) {
     part.name = name;
     part.prefix = encodingCallback(prefix);
     part.suffix = encodingCallback(suffix);
-    SafeArrayPush(parts, part);
+    parts[parts.length] = part;
   };
 
   while (index < tokens.length) {
@@ -451,7 +461,7 @@ function parsePatternString(input, options, encodingCallback) {
 // https://urlpattern.spec.whatwg.org/#generate-a-regular-expression-and-name-list
 function generateRegExp(parts, options) {
   let result = "^";
-  const names = [];
+  const names = internalList();
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
     if (part.type === "fixed-text") {
@@ -459,7 +469,7 @@ function generateRegExp(parts, options) {
       else result += `(?:${escapeRegExpString(part.value)})${modifierString(part.modifier)}`;
       continue;
     }
-    SafeArrayPush(names, part.name);
+    names[names.length] = part.name;
     let regexpValue = part.value;
     if (part.type === "segment-wildcard") regexpValue = segmentWildcardRegExp(options);
     else if (part.type === "full-wildcard") regexpValue = FULL_WILDCARD_REGEXP_VALUE;
@@ -1032,86 +1042,118 @@ function createURLPattern(input, baseURL, ignoreCase) {
 // --- Matching (https://urlpattern.spec.whatwg.org/#url-pattern-match) --------------------------
 
 function createComponentMatchResult(component, input, execResult) {
-  const groups = {};
-  for (let index = 1; index < execResult.length; index++) {
-    ObjectDefineProperty(groups, component.groupNameList[index - 1], {
-      __proto__: null,
-      value: execResult[index],
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+  // A record<USVString, …> becomes a plain object through CreateDataProperty: literals with
+  // computed keys define (never set) their properties, so no setter on Object.prototype runs.
+  const names = component.groupNameList;
+  let groups;
+  switch (execResult.length) {
+    case 1:
+      groups = {};
+      break;
+    case 2:
+      groups = { [names[0]]: execResult[1] };
+      break;
+    case 3:
+      groups = { [names[0]]: execResult[1], [names[1]]: execResult[2] };
+      break;
+    default:
+      // Fill it while it has no prototype, then give it Object.prototype.
+      groups = { __proto__: null };
+      for (let index = 1; index < execResult.length; index++) groups[names[index - 1]] = execResult[index];
+      ObjectSetPrototypeOf(groups, ObjectPrototype);
   }
   return { input, groups };
 }
 
 // Web IDL conversion of a URLPatternInit to a JavaScript object (for `inputs`).
 function initToObject(init) {
-  const object = {};
+  const object = { __proto__: null };
   for (let i = 0; i < INIT_MEMBERS.length; i++) {
     const name = INIT_MEMBERS[i];
-    if (init[name] !== undefined) {
-      ObjectDefineProperty(object, name, { __proto__: null, value: init[name], writable: true, enumerable: true, configurable: true });
-    }
+    if (init[name] !== undefined) object[name] = init[name];
   }
-  return object;
+  return ObjectSetPrototypeOf(object, ObjectPrototype);
 }
 
-// Returns the URLPatternResult or null. `input` is a string or a converted URLPatternInit;
-// `baseURLString` a string or undefined.
-function match(components, input, baseURLString) {
-  const values = { __proto__: null };
-  const inputs = [];
+// Returns the URLPatternResult or null (with testOnly, true instead of a result). `input` is a
+// string or a converted URLPatternInit; `baseURLString` a string or undefined.
+function match(components, input, baseURLString, testOnly) {
+  let inputs;
+  let protocol;
+  let username;
+  let password;
+  let hostname;
+  let port;
+  let pathname;
+  let search;
+  let hash;
   if (typeof input !== "string") {
-    SafeArrayPush(inputs, initToObject(input));
     if (baseURLString !== undefined) {
       throw new TypeError("Failed to execute 'exec' on 'URLPattern': a base URL must not be provided with a URLPatternInit dictionary.");
     }
+    inputs = [initToObject(input)];
     let applied;
     try {
       applied = processInit(input, "url", "");
     } catch {
       return null;
     }
-    for (let i = 0; i < COMPONENTS.length; i++) values[COMPONENTS[i]] = applied[COMPONENTS[i]];
+    protocol = applied.protocol;
+    username = applied.username;
+    password = applied.password;
+    hostname = applied.hostname;
+    port = applied.port;
+    pathname = applied.pathname;
+    search = applied.search;
+    hash = applied.hash;
   } else {
-    SafeArrayPush(inputs, input);
     let baseURL = null;
     if (baseURLString !== undefined) {
       baseURL = basicParse(baseURLString, null, null, states.NO_OVERRIDE);
       if (baseURL === null) return null;
-      SafeArrayPush(inputs, baseURLString);
+      inputs = [input, baseURLString];
+    } else {
+      inputs = [input];
     }
     const url = basicParse(input, baseURL, null, states.NO_OVERRIDE);
     if (url === null) return null;
-    values.protocol = url.scheme;
-    values.username = url.username;
-    values.password = url.password;
-    values.hostname = url.host ?? "";
-    values.port = url.port === null ? "" : `${url.port}`;
-    values.pathname = url.path;
-    values.search = url.query ?? "";
-    values.hash = url.fragment ?? "";
+    protocol = url.scheme;
+    username = url.username;
+    password = url.password;
+    hostname = url.host ?? "";
+    port = url.port === null ? "" : `${url.port}`;
+    pathname = url.path;
+    search = url.query ?? "";
+    hash = url.fragment ?? "";
   }
-  const execResults = { __proto__: null };
-  for (let i = 0; i < COMPONENTS.length; i++) {
-    const name = COMPONENTS[i];
-    const execResult = RegExpPrototypeExec(components[name].regularExpression, values[name]);
-    if (execResult === null) return null;
-    execResults[name] = execResult;
-  }
-  const result = { inputs };
-  for (let i = 0; i < COMPONENTS.length; i++) {
-    const name = COMPONENTS[i];
-    ObjectDefineProperty(result, name, {
-      __proto__: null,
-      value: createComponentMatchResult(components[name], values[name], execResults[name]),
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
-  }
-  return result;
+  const protocolResult = RegExpPrototypeExec(components.protocol.regularExpression, protocol);
+  if (protocolResult === null) return null;
+  const usernameResult = RegExpPrototypeExec(components.username.regularExpression, username);
+  if (usernameResult === null) return null;
+  const passwordResult = RegExpPrototypeExec(components.password.regularExpression, password);
+  if (passwordResult === null) return null;
+  const hostnameResult = RegExpPrototypeExec(components.hostname.regularExpression, hostname);
+  if (hostnameResult === null) return null;
+  const portResult = RegExpPrototypeExec(components.port.regularExpression, port);
+  if (portResult === null) return null;
+  const pathnameResult = RegExpPrototypeExec(components.pathname.regularExpression, pathname);
+  if (pathnameResult === null) return null;
+  const searchResult = RegExpPrototypeExec(components.search.regularExpression, search);
+  if (searchResult === null) return null;
+  const hashResult = RegExpPrototypeExec(components.hash.regularExpression, hash);
+  if (hashResult === null) return null;
+  if (testOnly) return true;
+  return {
+    inputs,
+    protocol: createComponentMatchResult(components.protocol, protocol, protocolResult),
+    username: createComponentMatchResult(components.username, username, usernameResult),
+    password: createComponentMatchResult(components.password, password, passwordResult),
+    hostname: createComponentMatchResult(components.hostname, hostname, hostnameResult),
+    port: createComponentMatchResult(components.port, port, portResult),
+    pathname: createComponentMatchResult(components.pathname, pathname, pathnameResult),
+    search: createComponentMatchResult(components.search, search, searchResult),
+    hash: createComponentMatchResult(components.hash, hash, hashResult),
+  };
 }
 
 // Converts a URLPatternInput: a string stays a (USV) string, anything else is a dictionary.
@@ -1157,7 +1199,7 @@ class URLPattern {
     const prefix = "Failed to execute 'test' on 'URLPattern'";
     const converted = convertInput(input, prefix);
     const base = baseURL === undefined ? undefined : toUSVString(baseURL, prefix, "Argument 2");
-    return match(this.#components, converted, base) !== null;
+    return match(this.#components, converted, base, true) !== null;
   }
 
   exec(input = undefined, baseURL = undefined) {
@@ -1165,7 +1207,7 @@ class URLPattern {
     const prefix = "Failed to execute 'exec' on 'URLPattern'";
     const converted = convertInput(input, prefix);
     const base = baseURL === undefined ? undefined : toUSVString(baseURL, prefix, "Argument 2");
-    return match(this.#components, converted, base);
+    return match(this.#components, converted, base, false);
   }
 
   get protocol() {
@@ -1223,8 +1265,8 @@ installGlobal("URLPattern", URLPattern);
 
 internals.registerInspector(isURLPattern, (pattern) => {
   const components = componentsOf(pattern);
-  const values = [];
-  for (let i = 0; i < COMPONENTS.length; i++) SafeArrayPush(values, components[COMPONENTS[i]].patternString);
+  const values = internalList();
+  for (let i = 0; i < COMPONENTS.length; i++) values[i] = components[COMPONENTS[i]].patternString;
   return internals.makeDisplayObject(URLPattern.prototype, COMPONENTS, values);
 });
 
