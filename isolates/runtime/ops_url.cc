@@ -1,7 +1,8 @@
-// Native ops of the URL area: IDNA ("domain to ASCII", https://url.spec.whatwg.org/#concept-domain-to-ascii)
-// through ICU's UTS #46 implementation. Everything else of the URL Standard is JavaScript
-// (runtime/js/05_url.js); the JS side only calls this op for hosts that need IDNA processing
-// (non-ASCII, or a label starting with "xn--"), so the common request URL never gets here.
+// Native ops of the URL area: IDNA ("domain to ASCII",
+// https://url.spec.whatwg.org/#concept-domain-to-ascii) through ICU's UTS #46 implementation.
+// Everything else of the URL Standard is JavaScript (runtime/js/05_url.js); the JS side only calls
+// this op for hosts that need IDNA processing (non-ASCII, or a label starting with "xn--"), so the
+// common request URL never gets here.
 //
 // Thread safety: the two UIDNA objects are created once per process and never modified; ICU
 // documents UTS46 instances as immutable and safe to use from several threads at once.
@@ -53,8 +54,8 @@ void opUrlDomainToAscii(const v8::FunctionCallbackInfo<v8::Value>& args) {
   bool be_strict = args.Length() > 1 && args[1]->IsTrue();
   UIDNA* idna = uts46(be_strict);
   if (idna == nullptr) {
-    isolate->ThrowException(
-        v8::Exception::TypeError(v8str(isolate, "IDNA is not available (ICU failed to open UTS #46)")));
+    isolate->ThrowException(v8::Exception::TypeError(
+        v8str(isolate, "IDNA is not available (ICU failed to open UTS #46)")));
     return;
   }
   auto domain = args[0].As<v8::String>();
@@ -67,9 +68,9 @@ void opUrlDomainToAscii(const v8::FunctionCallbackInfo<v8::Value>& args) {
   std::vector<UChar> output(static_cast<size_t>(length) * 2 + 64);
   UIDNAInfo info = UIDNA_INFO_INITIALIZER;
   UErrorCode status = U_ZERO_ERROR;
-  int32_t written = uidna_nameToASCII(idna, reinterpret_cast<const UChar*>(input.data()), length,
-                                      output.data(), static_cast<int32_t>(output.size()), &info,
-                                      &status);
+  int32_t written =
+      uidna_nameToASCII(idna, reinterpret_cast<const UChar*>(input.data()), length, output.data(),
+                        static_cast<int32_t>(output.size()), &info, &status);
   if (status == U_BUFFER_OVERFLOW_ERROR && written > 0) {
     output.resize(static_cast<size_t>(written));
     info = UIDNA_INFO_INITIALIZER;
