@@ -10,10 +10,12 @@
 // Performance: `new URL(request.url)` runs on the hot path of most functions. The parser is a
 // single pass over char codes: the spec's "buffer" is a start index into the input (every buffer
 // the spec builds is a contiguous run of the preprocessed input), components are sliced out of
-// the input and percent-encoded only when they contain something to encode, and a host only
-// reaches the native IDNA op (ops.urlDomainToAscii, ICU UTS #46) when it is not ASCII or has a
-// label starting with "xn--". For any other ASCII domain the spec's own note applies: UTS #46
-// ToASCII with beStrict=false is ASCII lowercasing.
+// the input and percent-encoded only when they contain something to encode, the states that only
+// grow their buffer jump to the next code point they act on, and a host only reaches the native
+// IDNA op (ops.urlDomainToAscii, ICU UTS #46) when it is not ASCII. An ASCII domain is ASCII
+// lowercased and nothing else, "xn--" labels included: that is what the current standard and its
+// tests require ("xn--a" and "xn--1ug.example" stay as they are although UTS #46 ToASCII would
+// reject them), and for ASCII without "xn--" labels it is exactly what UTS #46 gives.
 //
 // URL record (class URLRecord; every field a plain own data property):
 //   scheme      string, without ":"
@@ -30,12 +32,14 @@
 //   fragment    null or string (percent-encoded, without "#")
 //   special     boolean, derived from scheme (kept in step by the parser and setters)
 //
-// Exports on `internals` (stable contract for other runtime files):
+// Exports on `internals` (stable contract for other runtime files; 12_url_api.js adds URL,
+// URLSearchParams, isURLSearchParams(v), urlSearchParamsList(usp) and urlRecordOf(url)):
 //   parseURL(input, base?) -> record | null      basic URL parser; base: a record or undefined
 //   serializeURL(record, excludeFragment?) -> string
 //   urlencodedParse(input) -> [[name, value], …]  input: a string, or a Uint8Array of bytes (e.g.
 //                                                 a request body; decoded per name/value as the
-//                                                 spec says)
+//                                                 spec says). The list is an internal list: an
+//                                                 array with a null prototype (index it)
 //   urlencodedSerialize(list) -> string           list: [[name, value], …] of strings
 //   urlSpec: the algorithms the URL/URLPattern interfaces use (setters, serializers, state
 //            constants for basicParse with a state override, percent-encode sets); see the end
@@ -46,10 +50,13 @@
 //   setBaseUrl(url)                               called by the host before each fetch handler
 //   parseUrlAgainstBase(input) -> record          `input` against that base; throws like parseUrl
 //
-// Deviations from the standard: none known in parsing. Only UTF-8 is supported as the query
-// encoding (there is no document encoding on a server). Validation errors are not reported
-// (the standard makes them non-fatal). IDNA follows ICU 72 (Unicode 15.0): hosts whose outcome
-// changed in later UTS #46 revisions are listed in tests/conformance/expectations.json.
+// Deviations from the standard: none known in parsing (all of WPT's urltestdata.json and
+// setters_tests.json pass). Only UTF-8 is supported as the query encoding (there is no document
+// encoding on a server). Validation errors are not reported (the standard makes them non-fatal).
+// No blob URL store: "blob:" URLs parse, and their origin comes from their path. IDNA uses ICU
+// 72's UTS #46 data (Unicode 15.0): hosts whose result changed in later UTS #46 versions (e.g.
+// Georgian capitals, U+1E9E, newly ignored code points) are listed in
+// tests/conformance/expectations.json.
 
 const {
   MathFloor,
@@ -199,7 +206,9 @@ const encodeSets = new Uint8Array(128);
   const add = (sets, chars) => {
     for (let i = 0; i < chars.length; i++) encodeSets[StringPrototypeCharCodeAt(chars, i)] |= sets;
   };
-  // Each set contains the ones after it in this list of bits.
+  // The sets nest: C0 control ⊂ fragment; C0 control ⊂ query ⊂ special-query; query ⊂ path ⊂
+  // userinfo ⊂ component ⊂ application/x-www-form-urlencoded. Each code point gets the bits of
+  // the smallest sets it is in and of every set containing those.
   const fromC0 = 0xff;
   const fromFragment = fromC0 & ~C0_CONTROL_SET;
   const fromPath = PATH_SET | USERINFO_SET | COMPONENT_SET | FORM_SET;
@@ -209,7 +218,7 @@ const encodeSets = new Uint8Array(128);
   add(fromFragment, " \"<>");
   add(FRAGMENT_SET | fromPath, "`");
   add(QUERY_SET | SPECIAL_QUERY_SET | fromPath, "#");
-  add(SPECIAL_QUERY_SET | COMPONENT_SET | FORM_SET, "'");
+  add(SPECIAL_QUERY_SET | FORM_SET, "'");
   add(fromPath, "?^{}");
   add(fromUserinfo, "/:;=@[\\]|");
   add(COMPONENT_SET | FORM_SET, "$%&+,");

@@ -12,6 +12,7 @@
 //     characters, such as "(" or "|" inside a character class, must be escaped).
 //   - Patterns are matched with the captured RegExp.prototype.exec, so user code that replaces
 //     RegExp.prototype.exec or String.prototype methods changes nothing.
+//   - Only the standard's members: no URLPattern.compareComponent and no `routes`-style helpers.
 
 const {
   ObjectFreeze,
@@ -1076,8 +1077,9 @@ function initToObject(init) {
 }
 
 // Returns the URLPatternResult or null (with testOnly, true instead of a result). `input` is a
-// string or a converted URLPatternInit; `baseURLString` a string or undefined.
-function match(components, input, baseURLString, testOnly) {
+// string or a converted URLPatternInit; `baseURLString` a string or undefined; `prefix` starts
+// error messages.
+function match(components, input, baseURLString, testOnly, prefix) {
   let inputs;
   let protocol;
   let username;
@@ -1089,7 +1091,7 @@ function match(components, input, baseURLString, testOnly) {
   let hash;
   if (typeof input !== "string") {
     if (baseURLString !== undefined) {
-      throw new TypeError("Failed to execute 'exec' on 'URLPattern': a base URL must not be provided with a URLPatternInit dictionary.");
+      throw new TypeError(`${prefix}: a base URL must not be provided with a URLPatternInit dictionary.`);
     }
     inputs = [initToObject(input)];
     let applied;
@@ -1199,7 +1201,7 @@ class URLPattern {
     const prefix = "Failed to execute 'test' on 'URLPattern'";
     const converted = convertInput(input, prefix);
     const base = baseURL === undefined ? undefined : toUSVString(baseURL, prefix, "Argument 2");
-    return match(this.#components, converted, base, true) !== null;
+    return match(this.#components, converted, base, true, prefix) !== null;
   }
 
   exec(input = undefined, baseURL = undefined) {
@@ -1207,7 +1209,7 @@ class URLPattern {
     const prefix = "Failed to execute 'exec' on 'URLPattern'";
     const converted = convertInput(input, prefix);
     const base = baseURL === undefined ? undefined : toUSVString(baseURL, prefix, "Argument 2");
-    return match(this.#components, converted, base, false);
+    return match(this.#components, converted, base, false, prefix);
   }
 
   get protocol() {
