@@ -840,6 +840,25 @@ function scanSegment(s, i, special, override) {
   return i;
 }
 
+// For the path state's fast path: the end (the index of "?", "#" or the input's end) of the path
+// starting at s[i], or -1 if some segment needs percent-encoding, is a candidate dot segment
+// (starts with "." or "%"), or a backslash acts as a separator.
+function scanSimplePath(s, i, special) {
+  let segmentStart = i;
+  for (; i < s.length; i++) {
+    const c = StringPrototypeCharCodeAt(s, i);
+    if (c === 0x2f) {
+      segmentStart = i + 1;
+    } else if (c === 0x3f || c === 0x23) {
+      return i;
+    } else if (c >= 0x80 || (encodeSets[c] & PATH_SET) !== 0 || (special && c === 0x5c) ||
+               ((c === 0x2e || c === 0x25) && i === segmentStart)) {
+      return -1;
+    }
+  }
+  return i;
+}
+
 // The basic URL parser. Without a state override it returns a new record or null (failure).
 // With one, `url` is modified in place (possibly partly, as the standard says) and the result is
 // `url` or null for failure. `base` is a record or null.
@@ -1164,6 +1183,24 @@ function basicParse(rawInput, base, url, stateOverride) {
         break;
 
       case PATH:
+        if (bufferStart === -1 && url.path === "" && !override && url.scheme !== "file" &&
+            pointer > 0 && StringPrototypeCharCodeAt(input, pointer - 1) === 0x2f) {
+          // Fast path for a whole path with nothing to encode or resolve: one slice.
+          const end = scanSimplePath(input, pointer, url.special);
+          if (end !== -1) {
+            url.path = StringPrototypeSlice(input, pointer - 1, end);
+            if (end === length) return url;
+            if (StringPrototypeCharCodeAt(input, end) === 0x3f) {
+              url.query = "";
+              state = QUERY;
+            } else {
+              url.fragment = "";
+              state = FRAGMENT;
+            }
+            pointer = end;
+            break;
+          }
+        }
         if (c === EOF || c === 0x2f || (url.special && c === 0x5c) ||
             (!override && (c === 0x3f || c === 0x23))) {
           const atSlash = c === 0x2f || (url.special && c === 0x5c);
