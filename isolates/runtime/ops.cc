@@ -130,7 +130,8 @@ std::span<const Op> coreOps() { return kOps; }
 std::span<const Op> runtimeOps() {
   static const std::vector<Op> all = [] {
     std::vector<Op> ops;
-    for (std::span<const Op> area : {coreOps(), cryptoOps()}) ops.insert(ops.end(), area.begin(), area.end());
+    for (std::span<const Op> area : {coreOps(), cryptoOps(), urlOps()})
+      ops.insert(ops.end(), area.begin(), area.end());
     return ops;
   }();
   return all;

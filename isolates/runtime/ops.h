@@ -76,5 +76,6 @@ std::span<const Op> runtimeOps();
 // Per-area tables.
 std::span<const Op> coreOps();    // ops.cc: console, timers, UTF-8, clocks
 std::span<const Op> cryptoOps();  // ops_crypto.cc: Web Crypto (crypto.*, crypto.subtle.*)
+std::span<const Op> urlOps();     // ops_url.cc: IDNA (domain to ASCII) through ICU
 
 }  // namespace quiver::isolates

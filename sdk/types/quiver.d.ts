@@ -244,7 +244,7 @@ interface Request extends Body {
 
 declare var Request: {
   prototype: Request;
-  new (input: RequestInfo, init?: RequestInit): Request;
+  new (input: RequestInfo | URL, init?: RequestInit): Request;
 };
 
 type ResponseType = "basic" | "cors" | "default" | "error" | "opaque" | "opaqueredirect";
@@ -281,7 +281,7 @@ declare var Response: {
   /** A JSON response with content-type application/json. */
   json(data: unknown, init?: ResponseInit): Response;
   /** `status` is 301, 302 (default), 303, 307 or 308. Relative URLs resolve like in Request. */
-  redirect(url: string, status?: number): Response;
+  redirect(url: string | URL, status?: number): Response;
 };
 
 /** https://console.spec.whatwg.org/ — output goes to the function's logs. */
@@ -584,7 +584,7 @@ declare var onerror: ((this: typeof globalThis, ev: ErrorEvent) => any) | null;
 declare var onunhandledrejection: ((this: typeof globalThis, ev: PromiseRejectionEvent) => any) | null;
 declare var onrejectionhandled: ((this: typeof globalThis, ev: PromiseRejectionEvent) => any) | null;
 
-// ============================================================================================
+// =====================================================================================
 // Web Crypto (https://w3c.github.io/webcrypto/): crypto, Crypto, CryptoKey, SubtleCrypto and
 // the algorithm dictionaries. Supported: SHA-1/256/384/512, HMAC, AES-CBC/CTR/GCM/KW, RSA-OAEP,
 // RSA-PSS, RSASSA-PKCS1-v1_5, ECDSA and ECDH (P-256/384/521), Ed25519, X25519, HKDF, PBKDF2.
@@ -925,3 +925,147 @@ declare var Crypto: {
 };
 
 declare var crypto: Crypto;
+=======
+// ---------------------------------------------------------------------------------------------
+// URL, URLSearchParams, URLPattern (https://url.spec.whatwg.org/, https://urlpattern.spec.whatwg.org/)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * https://url.spec.whatwg.org/#url-class. Parsing follows the URL Standard; hosts go through
+ * IDNA (UTS #46, ICU's tables for Unicode 15.0). Invalid input throws a TypeError
+ * "Invalid URL: <input>".
+ */
+interface URL {
+  /** The serialized URL. Setting it parses the new value (TypeError if invalid). */
+  href: string;
+  /** "https://example.com:8443", or "null" for schemes without a tuple origin. */
+  readonly origin: string;
+  /** The scheme followed by ":", e.g. "https:". */
+  protocol: string;
+  username: string;
+  password: string;
+  /** hostname, plus ":" and the port when the port is not the scheme's default. */
+  host: string;
+  /** Punycode for international names, "[::1]" for IPv6, "" when there is no host. */
+  hostname: string;
+  /** "" for no port or the scheme's default port. */
+  port: string;
+  pathname: string;
+  /** "" or "?" followed by the query. */
+  search: string;
+  /** Live: changing it changes `search`, and the other way round. */
+  readonly searchParams: URLSearchParams;
+  /** "" or "#" followed by the fragment. */
+  hash: string;
+  toString(): string;
+  toJSON(): string;
+}
+
+declare var URL: {
+  prototype: URL;
+  new (url: string | URL, base?: string | URL): URL;
+  /** Whether `new URL(url, base)` would succeed. */
+  canParse(url: string | URL, base?: string | URL): boolean;
+  /** `new URL(url, base)`, or null instead of throwing. */
+  parse(url: string | URL, base?: string | URL): URL | null;
+};
+
+/** https://url.spec.whatwg.org/#interface-urlsearchparams: an ordered list of name-value pairs. */
+interface URLSearchParams {
+  /** The number of pairs. */
+  readonly size: number;
+  append(name: string, value: string): void;
+  /** Removes every pair with this name (and, if given, this value). */
+  delete(name: string, value?: string): void;
+  /** The first value for the name, or null. */
+  get(name: string): string | null;
+  getAll(name: string): string[];
+  has(name: string, value?: string): boolean;
+  /** Replaces the first pair with this name and removes the others, or appends. */
+  set(name: string, value: string): void;
+  /** Stable sort by name (UTF-16 code units). */
+  sort(): void;
+  /** application/x-www-form-urlencoded, without a leading "?". */
+  toString(): string;
+  forEach(callbackfn: (value: string, key: string, parent: URLSearchParams) => void, thisArg?: any): void;
+  entries(): IterableIterator<[string, string]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<string>;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+}
+
+declare var URLSearchParams: {
+  prototype: URLSearchParams;
+  /** A query string (a leading "?" is ignored), pairs, or a record of names to values. */
+  new (init?: string[][] | Iterable<readonly [string, string]> | Record<string, string> | string | URLSearchParams): URLSearchParams;
+};
+
+/** https://urlpattern.spec.whatwg.org/#dictdef-urlpatterninit: a pattern (or an input) by component. */
+interface URLPatternInit {
+  protocol?: string;
+  username?: string;
+  password?: string;
+  hostname?: string;
+  port?: string;
+  pathname?: string;
+  search?: string;
+  hash?: string;
+  /** Components not given are taken from this URL (as far as the URL Standard's rules say). */
+  baseURL?: string;
+}
+
+/** A pattern string such as "https://*.example.com/books/:id", or a URLPatternInit. */
+type URLPatternInput = string | URLPatternInit;
+
+interface URLPatternOptions {
+  /** Match the pathname, search and hash case-insensitively. */
+  ignoreCase?: boolean;
+}
+
+interface URLPatternComponentResult {
+  /** The component of the input that was matched. */
+  input: string;
+  /** Named groups by name, unnamed ones ("*", "(…)") by index: "0", "1", … */
+  groups: Record<string, string | undefined>;
+}
+
+interface URLPatternResult {
+  /** The arguments exec() was called with. */
+  inputs: [URLPatternInput] | [URLPatternInput, string];
+  protocol: URLPatternComponentResult;
+  username: URLPatternComponentResult;
+  password: URLPatternComponentResult;
+  hostname: URLPatternComponentResult;
+  port: URLPatternComponentResult;
+  pathname: URLPatternComponentResult;
+  search: URLPatternComponentResult;
+  hash: URLPatternComponentResult;
+}
+
+/**
+ * https://urlpattern.spec.whatwg.org/#urlpattern-class. Syntax: `:name` (a segment), `*`
+ * (anything), `(regexp)`, `{…}` groups, and the modifiers `?`, `+` and `*`. Invalid patterns throw
+ * a TypeError. Regular expression groups use JavaScript's "u" flag rules.
+ */
+interface URLPattern {
+  /** The canonical pattern string of each component. */
+  readonly protocol: string;
+  readonly username: string;
+  readonly password: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly hash: string;
+  /** Whether any component uses a custom regular expression group. */
+  readonly hasRegExpGroups: boolean;
+  test(input?: URLPatternInput, baseURL?: string): boolean;
+  /** The match with every component's groups, or null. */
+  exec(input?: URLPatternInput, baseURL?: string): URLPatternResult | null;
+}
+
+declare var URLPattern: {
+  prototype: URLPattern;
+  new (input: URLPatternInput, baseURL: string, options?: URLPatternOptions): URLPattern;
+  new (input?: URLPatternInput, options?: URLPatternOptions): URLPattern;
+};

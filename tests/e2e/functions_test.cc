@@ -1,5 +1,5 @@
 // Functions as users write them, through a real quiverd: sync and async handlers, errors and
-// their logs, bad return values, env, console, isolation, redeploys and binary bodies.
+// their logs, bad return values, env, console, isolation, redeploys, binary bodies and URL routing.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -222,6 +222,35 @@ TEST_F(FunctionsTest, EvalIsRefusedAtRequestTime) {
   auto reply = get("/fn/evil");
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.body, "EvalError");
+}
+
+TEST_F(FunctionsTest, UrlAndUrlPatternRouteRealRequests) {
+  ASSERT_EQ(deploy("router", R"js(
+const book = new URLPattern({ pathname: "/fn/router/books/:id(\\d+)" });
+export default {
+  fetch(request) {
+    const url = new URL(request.url);
+    const match = book.exec(request.url);
+    if (match !== null) {
+      return new Response(`book ${match.pathname.groups.id} ${url.searchParams.get("q")} ${url.protocol}`);
+    }
+    if (url.pathname === "/fn/router/old") return Response.redirect("books/1?from=old", 301);
+    const idna = new URL("https://B\u00fccher.example/").host;
+    return new Response(`none ${idna} ${new URLSearchParams({ a: "1 2" })}`, { status: 404 });
+  },
+};)js"),
+            201);
+  auto found = get("/fn/router/books/42?q=caf%C3%A9+au+lait");
+  EXPECT_EQ(found.status, 200) << found.body;
+  EXPECT_EQ(found.body, "book 42 caf\u00e9 au lait http:");
+  auto redirect = get("/fn/router/old");
+  EXPECT_EQ(redirect.status, 301) << redirect.body;
+  std::string location = redirect.header("location");
+  EXPECT_EQ(location.substr(0, 7), "http://") << location;
+  EXPECT_NE(location.find("/fn/router/books/1?from=old"), std::string::npos) << location;
+  auto none = get("/fn/router/books/x");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(none.body, "none xn--bcher-kva.example a=1+2");
 }
 
 TEST_F(FunctionsTest, RedeployServesTheNewVersion) {

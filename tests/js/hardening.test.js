@@ -241,6 +241,50 @@ async function exercise() {
     out += (error instanceof RealSyntaxError) + ";";
   }
 
+  const url = new URL("../c/d?x=1&y=a+b#frag", "https://User:pw@Example.COM:8443/a/b");
+  out += url.href + ";" + url.origin + ";" + url.host + ";" + url.pathname + ";" + url.username + ";";
+  url.pathname = "/p q";
+  url.hash = "";
+  url.port = "443";
+  url.searchParams.append("z", "\u00e9 \u20ac");
+  url.searchParams.sort();
+  out += url.href + ";" + url.searchParams.get("y") + ";" + url.searchParams.getAll("x").length + ";" + url.searchParams.size + ";";
+  const params = new URLSearchParams({ b: "2", a: "1", c: "x" });
+  params.set("c", "3");
+  params.delete("b");
+  params.append("\u00e9", "&=");
+  const paramsIterator = params.entries();
+  for (let entry = paramsIterator.next(); !entry.done; entry = paramsIterator.next()) {
+    out += entry.value[0] + "=" + entry.value[1] + ",";
+  }
+  params.forEach((value, key) => {
+    out += key + ":" + value + ",";
+  });
+  out += params.toString() + ";" + new URLSearchParams("?q=%C3%A9+1&q=2").getAll("q").length + ";";
+  out += URL.canParse("nope") + ";" + URL.parse("x", "http://h/").href + ";";
+  out += new URL("https://M\u00fcnchen.DE/").hostname + ";" + new URL("http://[0::1]:80/").host + ";";
+  out += new URL("http://0x7f.1/").hostname + ";" + new URL("file:///C:/a/../b").href + ";";
+  try {
+    new URL("not a url");
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealTypeError) + " " + error.message + ";";
+  }
+  const pattern = new URLPattern({ pathname: "/books/:id(\\d+)/*" });
+  const match = pattern.exec("https://example.com/books/42/x/y?q#h");
+  out += match.pathname.groups.id + "," + match.pathname.groups["0"] + "," + match.search.input + ";";
+  out += pattern.test("https://e/books/x/") + ";" + pattern.pathname + ";" + pattern.hasRegExpGroups + ";";
+  const hostPattern = new URLPattern("https://{:sub.}?example.com/:rest*", { ignoreCase: true });
+  const hostMatch = hostPattern.exec("HTTPS://API.Example.com/A/B");
+  out += hostMatch.hostname.groups.sub + "," + hostMatch.pathname.groups.rest + "," + hostMatch.inputs.length + ";";
+  out += new URLPattern("/x/:y", "https://base.example").test({ pathname: "/x/1", baseURL: "https://base.example" }) + ";";
+  try {
+    new URLPattern({ pathname: "/:a/:a" });
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealTypeError) + ";";
+  }
+
   // Blob, File, FormData, multipart bodies, MIME types, clone() and the other RequestInit members.
   const blob = new Blob(sequence("ab", new RealUint8Array(sequence(0x63)), new Blob(sequence("de"))), { type: "Text/Plain", endings: "native" });
   out += blob.size + " " + blob.type + " " + (await blob.slice(1, -1, "X/Y").text()) + " " + blob.slice(-2).size + ";";
@@ -283,6 +327,7 @@ async function exercise() {
   const logs = captureLogs(() => {
     console.log("%s=%d %j", "n", 42, { j: 1 });
     console.log({ a: 1, nested: { list: [1, "two"] } }, new Headers({ h: "1" }));
+    console.log(new URL("https://u@h:81/p?a=1&a=2#f"), new URLSearchParams("k=v"), new URLPattern({ hostname: "*.example" }));
     console.warn("w");
     console.count("c");
     console.countReset("c");
@@ -315,6 +360,10 @@ test("baseline: the workout without patches", async () => {
   assert(baseline.includes(";true P-256;EC P-256 "), baseline);
   assert(baseline.includes(";e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b;"), baseline);
   assert(baseline.includes(";64 0;true SyntaxError;OperationError;true 4;"), baseline);
+  assert(baseline.includes(";https://User:pw@example.com:8443/c/d?x=1&y=a+b#frag;https://example.com:8443;"), baseline);
+  assert(baseline.includes(";xn--mnchen-3ya.de;[::1];127.0.0.1;file:///C:/b;true Invalid URL: not a url;"), baseline);
+  assert(baseline.includes(";42,x/y,q;false;/books/:id(\\d+)/*;true;api,A/B,1;true;true;"), baseline);
+  assert(baseline.includes("searchParams: URLSearchParams { 'a' => '1', 'a' => '2' },"), baseline);
 });
 
 async function assertSameAsBaseline(patches) {
@@ -389,6 +438,10 @@ test("setters on Object.prototype for indices and member names", async () => {
     "writable", "configurable", "length", "name", "message", "list", "source", "used", "chunks",
     "size", "type", "parameters", "subtype", "data", "boundary", "position", "filename",
     "contentType", "lastModified", "shared", "nonEmpty", "signal", "mode", "essence", "reason",
+    "protocol", "username", "password", "hostname", "host", "port", "pathname", "search", "hash", "href",
+    "scheme", "path", "query", "fragment", "special", "opaquePath", "input", "inputs", "groups", "index",
+    "modifier", "prefix", "suffix", "delimiter", "ignoreCase", "names", "patternString", "lastIndex",
+    "baseURL", "next",
   ];
   await assertSameAsBaseline(names.map((name) => [Object.prototype, name, { set: poisoned(`Object.prototype.${name} setter`) }]));
 });
@@ -500,6 +553,34 @@ test("RegExp, Number, Symbol and Error members patched", async () => {
     ...poisonMethods(Date, ["now"], "Date"),
     ...poisonMethods(Date.prototype, ["getTime", "toISOString", "toString"], "Date.prototype"),
   ]);
+});
+
+test("URL and URLPattern with RegExp, String and URL members patched", async () => {
+  const accessor = (label) => ({ get: poisoned(label) });
+  let summary = "";
+  await withPatches([
+    ...poisonMethods(RegExp.prototype, ["exec", "test", Symbol.match, Symbol.matchAll, Symbol.replace, Symbol.search, Symbol.split], "RegExp.prototype"),
+    [RegExp.prototype, "flags", accessor("RegExp.prototype.flags")],
+    [RegExp.prototype, "global", accessor("RegExp.prototype.global")],
+    [RegExp.prototype, "unicode", accessor("RegExp.prototype.unicode")],
+    [RegExp.prototype, "sticky", accessor("RegExp.prototype.sticky")],
+    [RegExp.prototype, "source", accessor("RegExp.prototype.source")],
+    [RegExp, Symbol.species, accessor("RegExp[Symbol.species]")],
+    ...poisonMethods(String.prototype, ["toLowerCase", "slice", "indexOf", "charCodeAt", "replace", "split", "normalize"], "String.prototype"),
+    ...poisonMethods(URL.prototype, ["toString", "toJSON"], "URL.prototype"),
+    [URL.prototype, "href", accessor("URL.prototype.href")],
+    ...poisonMethods(URLSearchParams.prototype, ["append", "toString", "get"], "URLSearchParams.prototype"),
+    [globalThis, "URL", { value: undefined, writable: true }],
+    [globalThis, "URLSearchParams", { value: undefined, writable: true }],
+  ], () => {
+    const pattern = new URLPattern({ pathname: "/:kind(a|b)/:id", hostname: "*.EXAMPLE.com" });
+    const match = pattern.exec("https://x.Example.com/b/7");
+    summary += match.pathname.groups.kind + match.pathname.groups.id + match.hostname.groups["0"] + pattern.hostname;
+    summary += " " + pattern.test({ pathname: "/c/1", hostname: "x.example.com" });
+    summary += " " + new Request("https://\u00e9.example/a?b=1").url;
+    summary += " " + Response.redirect("http://h/x?y").headers.get("location");
+  });
+  assertEquals(summary, "b7x*.example.com false https://xn--9ca.example/a?b=1 http://h/x?y");
 });
 
 test("global constructors replaced", async () => {

@@ -19,7 +19,9 @@
 // Exports on `internals`: inspect(value, options?), formatLogArgs(args) -> string,
 // registerInspector(test, describe) to let runtime classes (Headers, Request, Response) choose
 // how they print: describe(value) returns an object whose own enumerable properties are shown
-// under the class name; makeDisplayObject(prototype, keys, values) builds such an object.
+// under the class name; makeDisplayObject(prototype, keys, values) builds such an object, and
+// makeDisplayEntries(prototype, pairs) one that prints its [key, value] pairs like a Map's
+// entries but allows repeated keys (`URLSearchParams { 'a' => '1', 'a' => '2' }`, as in Node).
 
 const {
   ArrayIsArray,
@@ -101,7 +103,10 @@ const {
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeGetSymbolToStringTag,
   Uint8Array,
+  WeakMap,
+  WeakMapPrototypeGet,
   WeakMapPrototypeHas,
+  WeakMapPrototypeSet,
   WeakSetPrototypeHas,
   globalThis,
 } = primordials;
@@ -167,6 +172,15 @@ function makeDisplayObject(prototype, keys, values) {
       configurable: true,
     });
   }
+  return object;
+}
+
+// Objects made by makeDisplayEntries -> their [key, value] pairs.
+const displayEntries = new WeakMap();
+
+function makeDisplayEntries(prototype, pairs) {
+  const object = ObjectCreate(prototype);
+  WeakMapPrototypeSet(displayEntries, object, pairs);
   return object;
 }
 
@@ -434,6 +448,10 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     } else if (isBoxedPrimitive(value)) {
       base = getBoxedBase(value, ctx, keys, constructor, tag);
       if (keys.length === 0) return base;
+    } else if (WeakMapPrototypeHas(displayEntries, value)) {
+      braces[0] = `${getPrefix(constructor, tag, "Object")}{`;
+      formatter = formatEntries;
+      if (WeakMapPrototypeGet(displayEntries, value).length === 0 && keys.length === 0) return `${braces[0]}}`;
     } else {
       braces[0] = `${getPrefix(constructor, tag, "Object")}{`;
       if (keys.length === 0) return `${braces[0]}}`;
@@ -613,6 +631,21 @@ function formatMap(ctx, value, recurseTimes) {
     }
   });
   if (size > max) SafeArrayPush(output, remainingText(size - max));
+  ctx.indentationLvl -= 2;
+  return output;
+}
+
+function formatEntries(ctx, value, recurseTimes) {
+  const pairs = WeakMapPrototypeGet(displayEntries, value);
+  const max = MathMin(MathMax(0, ctx.maxArrayLength), pairs.length);
+  const output = [];
+  ctx.indentationLvl += 2;
+  for (let i = 0; i < max; i++) {
+    const k = formatValue(ctx, pairs[i][0], recurseTimes);
+    const v = formatValue(ctx, pairs[i][1], recurseTimes);
+    SafeArrayPush(output, `${k} => ${v}`);
+  }
+  if (pairs.length > max) SafeArrayPush(output, remainingText(pairs.length - max));
   ctx.indentationLvl -= 2;
   return output;
 }
@@ -1361,4 +1394,5 @@ installGlobal("console", consoleNamespace);
 internals.inspect = inspect;
 internals.formatLogArgs = formatLogArgs;
 internals.registerInspector = registerInspector;
+internals.makeDisplayEntries = makeDisplayEntries;
 internals.makeDisplayObject = makeDisplayObject;

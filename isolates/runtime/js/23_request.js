@@ -2,7 +2,7 @@
 //
 // new Request(input, init) follows https://fetch.spec.whatwg.org/#dom-request step by step: input
 // is a Request or a URL (resolved against the base URL the host set for the current request, see
-// 05_url_resolve.js); every RequestInit member is converted in lexicographic order and checked
+// 05_url.js); every RequestInit member is converted in lexicographic order and checked
 // (forbidden methods, GET/HEAD with a body, mode "navigate", "only-if-cached" outside
 // "same-origin", non-CORS-safelisted methods in "no-cors" mode, a non-null window); the request's
 // signal follows init.signal or the input's signal (a dependent AbortSignal). clone() shares the
@@ -57,6 +57,7 @@ const {
   isAbortSignal,
   isToken,
   parseUrlAgainstBase,
+  serializeURL,
 } = internals;
 
 const REDIRECT_MODES = ["follow", "error", "manual"];
@@ -178,14 +179,7 @@ function parseReferrer(referrer, prefix) {
   } catch {
     throw new TypeError(`${prefix}: Referrer '${referrer}' is not a valid URL.`);
   }
-  return serializeParsedUrl(parsed);
-}
-
-// The string form of a record from parseUrlAgainstBase: the URL Standard's serializer when the
-// full URL implementation is there (05_url.js), else the stopgap resolver's `href`.
-function serializeParsedUrl(parsed) {
-  const serializeURL = internals.serializeURL;
-  return typeof serializeURL === "function" ? serializeURL(parsed) : parsed.href;
+  return serializeURL(parsed);
 }
 
 // Passed as `input` by internal callers to skip the constructor steps; unreachable by user code.
@@ -232,7 +226,7 @@ class Request {
       if (parsed.username !== "" || parsed.password !== "") {
         throw new TypeError(`${prefix}: Request cannot be constructed from a URL that includes credentials: ${inputUrl}`);
       }
-      this.#url = parsed.href;
+      this.#url = serializeURL(parsed);
       fallbackMode = "cors";
       list = [];
     } else {

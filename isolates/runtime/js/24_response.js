@@ -43,6 +43,7 @@ const {
   headersGuard,
   installBodyMixin,
   parseUrlAgainstBase,
+  serializeURL,
   setHeadersGuard,
 } = internals;
 
@@ -146,7 +147,7 @@ class Response {
     }
     const response = new Response(kInternal);
     response.#status = status;
-    appendHeader(response.#headers, "location", parsed.href);
+    appendHeader(response.#headers, "location", serializeURL(parsed));
     setHeadersGuard(response.#headers, "immutable");
     return response;
   }

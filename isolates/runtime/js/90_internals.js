@@ -3,7 +3,7 @@
 // https://developers.cloudflare.com/workers/runtime-apis/context/), and turning the handler's
 // result into a record the host can send. Related spec: https://fetch.spec.whatwg.org/#responses
 //
-// Exports on `internals` (setBaseUrl is in 05_url_resolve.js):
+// Exports on `internals` (setBaseUrl is in 05_url.js):
 //   makeRequest(method, url, headersFlat, body) -> Request
 //       method: string as received; url: absolute URL string; headersFlat: [name0, value0, …]
 //       with lowercase names, repeated names in order; body: ArrayBuffer or null (the runtime

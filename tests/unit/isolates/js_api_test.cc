@@ -223,7 +223,11 @@ FileResult runFile(const std::filesystem::path& file) {
     v8::Local<v8::String> json;
     if (v8::JSON::Stringify(context, failures).ToLocal(&json)) {
       result.failures = isolates::stringToUtf8(isolate, json);
-      if (result.failures.size() > 4000) result.failures.resize(4000), result.failures += "…";
+      // QUIVER_FULL_FAILURES=1 lists every failure (useful while triaging conformance files).
+      if (!std::getenv("QUIVER_FULL_FAILURES") && result.failures.size() > 4000) {
+        result.failures.resize(4000);
+        result.failures += "…";
+      }
     }
   }
   return result;
