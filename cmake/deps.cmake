@@ -26,6 +26,8 @@ find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(Threads REQUIRED)
+# ICU: the same libicu72 libnode links (TextDecoder's legacy encodings; URL's IDNA).
+find_package(ICU COMPONENTS uc i18n REQUIRED)
 
 # --- V8: the one inside libnode.so.108.
 find_path(V8_INCLUDE_DIR v8.h
