@@ -47,7 +47,7 @@ std::span<const Op> cloneOps();     // ops_clone.cc: structuredClone
 // objects (see ops_clone.cc). Not an op: it is made from a FunctionTemplate, once per context.
 // Its callback is exposed for a startup snapshot's external references.
 v8::MaybeLocal<v8::Function> newHostObjectConstructor(v8::Isolate* isolate,
-                                                       v8::Local<v8::Context> context);
+                                                      v8::Local<v8::Context> context);
 v8::FunctionCallback hostObjectConstructorCallback();
 
 }  // namespace quiver::isolates

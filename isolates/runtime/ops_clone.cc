@@ -6,7 +6,8 @@
 // internal field) are JS_API_OBJECTs, which V8's serializer does not walk itself but passes to
 // Delegate::WriteHostObject. The delegate asks the JS side (hooks.describe) what the object is:
 // a DOMException is written as its name and message and read back through hooks.revive (see
-// DeserializerDelegate); any other host object is a DataCloneError. Ordinary JS objects never reach the delegate.
+// DeserializerDelegate); any other host object is a DataCloneError. Ordinary JS objects never reach
+// the delegate.
 //
 // Errors: a DataCloneError is reported to JS as a message written into a record the caller passes
 // in (JS makes the realm's DOMException from it); exceptions thrown by user code during
@@ -83,8 +84,7 @@ class SerializerDelegate final : public v8::ValueSerializer::Delegate {
       auto pair = description.As<v8::Array>();
       v8::Local<v8::Value> name, message;
       if (pair->Length() != 2 || !pair->Get(context_, 0).ToLocal(&name) ||
-          !pair->Get(context_, 1).ToLocal(&message) || !name->IsString() ||
-          !message->IsString()) {
+          !pair->Get(context_, 1).ToLocal(&message) || !name->IsString() || !message->IsString()) {
         return v8::Nothing<bool>();
       }
       serializer_->WriteUint32(kDomExceptionTag);
@@ -219,9 +219,9 @@ void opStructuredClone(const v8::FunctionCallbackInfo<v8::Value>& args) {
   }
   auto error_out = args[3].As<v8::Object>();
   auto report = [&](std::string_view message) {
-    bool reported = error_out->CreateDataProperty(context, v8str(isolate, "message"),
-                                                  v8str(isolate, message))
-                        .FromMaybe(false);
+    bool reported =
+        error_out->CreateDataProperty(context, v8str(isolate, "message"), v8str(isolate, message))
+            .FromMaybe(false);
     (void)reported;
   };
   auto transfer_list = args[1].As<v8::Array>();
@@ -301,7 +301,7 @@ constexpr Op kOps[] = {
 std::span<const Op> cloneOps() { return kOps; }
 
 v8::MaybeLocal<v8::Function> newHostObjectConstructor(v8::Isolate* isolate,
-                                                       v8::Local<v8::Context> context) {
+                                                      v8::Local<v8::Context> context) {
   auto tmpl = v8::FunctionTemplate::New(isolate, hostObjectConstructor);
   tmpl->SetClassName(v8str(isolate, "HostObject"));
   tmpl->InstanceTemplate()->SetInternalFieldCount(1);

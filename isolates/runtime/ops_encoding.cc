@@ -258,7 +258,8 @@ constexpr char kBase64Alphabet[] =
 constexpr std::array<uint8_t, 256> kBase64Values = [] {
   std::array<uint8_t, 256> table{};
   for (auto& v : table) v = 255;
-  for (int i = 0; i < 64; ++i) table[static_cast<uint8_t>(kBase64Alphabet[i])] = static_cast<uint8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<uint8_t>(kBase64Alphabet[i])] = static_cast<uint8_t>(i);
   for (uint8_t c : {'\t', '\n', '\f', '\r', ' '}) table[c] = 64;
   return table;
 }();

@@ -112,8 +112,8 @@ ConverterPtr openStopping(const char* name) {
 uint32_t icuLookup(UConverter* converter, const uint8_t* bytes, int length) {
   UChar units[4];
   UErrorCode error = U_ZERO_ERROR;
-  int32_t n = ucnv_toUChars(converter, units, 4, reinterpret_cast<const char*>(bytes), length,
-                            &error);
+  int32_t n =
+      ucnv_toUChars(converter, units, 4, reinterpret_cast<const char*>(bytes), length, &error);
   if (U_FAILURE(error) || n < 1 || n > 2) return 0;
   UChar32 cp;
   int32_t i = 0;
@@ -126,8 +126,8 @@ uint32_t icuLookup(UConverter* converter, const uint8_t* bytes, int length) {
 // (trail - trail_offset(trail)), over leads [lead_low, lead_high] and the trails `is_trail`
 // accepts. Unmapped pointers are 0.
 template <class T, class IsTrail, class TrailOffset>
-std::vector<T> readTwoByteIndex(const char* converter_name, int lead_low, int lead_high,
-                                int row, size_t size, IsTrail is_trail, TrailOffset trail_offset,
+std::vector<T> readTwoByteIndex(const char* converter_name, int lead_low, int lead_high, int row,
+                                size_t size, IsTrail is_trail, TrailOffset trail_offset,
                                 uint8_t prefix = 0) {
   std::vector<T> index(size, 0);
   ConverterPtr converter = openStopping(converter_name);
@@ -154,20 +154,34 @@ struct SingleByteEncoding {
 
 // https://encoding.spec.whatwg.org/#legacy-single-byte-encodings, in the standard's order.
 constexpr SingleByteEncoding kSingleByte[] = {
-    {"ibm866", "ibm-866_P100-1995"},   {"iso-8859-2", "ISO-8859-2"},
-    {"iso-8859-3", "ISO-8859-3"},      {"iso-8859-4", "ISO-8859-4"},
-    {"iso-8859-5", "ISO-8859-5"},      {"iso-8859-6", "ISO-8859-6"},
-    {"iso-8859-7", "ISO-8859-7"},      {"iso-8859-8", "ISO-8859-8"},
-    {"iso-8859-8-i", "ISO-8859-8"},    {"iso-8859-10", "ISO-8859-10"},
-    {"iso-8859-13", "ISO-8859-13"},    {"iso-8859-14", "ISO-8859-14"},
-    {"iso-8859-15", "ISO-8859-15"},    {"iso-8859-16", nullptr},
-    {"koi8-r", "KOI8-R"},              {"koi8-u", "KOI8-U"},
-    {"macintosh", "macintosh"},        {"windows-874", "windows-874"},
-    {"windows-1250", "windows-1250"},  {"windows-1251", "windows-1251"},
-    {"windows-1252", "windows-1252"},  {"windows-1253", "windows-1253"},
-    {"windows-1254", "windows-1254"},  {"windows-1255", "windows-1255"},
-    {"windows-1256", "windows-1256"},  {"windows-1257", "windows-1257"},
-    {"windows-1258", "windows-1258"},  {"x-mac-cyrillic", "x-mac-cyrillic"},
+    {"ibm866", "ibm-866_P100-1995"},
+    {"iso-8859-2", "ISO-8859-2"},
+    {"iso-8859-3", "ISO-8859-3"},
+    {"iso-8859-4", "ISO-8859-4"},
+    {"iso-8859-5", "ISO-8859-5"},
+    {"iso-8859-6", "ISO-8859-6"},
+    {"iso-8859-7", "ISO-8859-7"},
+    {"iso-8859-8", "ISO-8859-8"},
+    {"iso-8859-8-i", "ISO-8859-8"},
+    {"iso-8859-10", "ISO-8859-10"},
+    {"iso-8859-13", "ISO-8859-13"},
+    {"iso-8859-14", "ISO-8859-14"},
+    {"iso-8859-15", "ISO-8859-15"},
+    {"iso-8859-16", nullptr},
+    {"koi8-r", "KOI8-R"},
+    {"koi8-u", "KOI8-U"},
+    {"macintosh", "macintosh"},
+    {"windows-874", "windows-874"},
+    {"windows-1250", "windows-1250"},
+    {"windows-1251", "windows-1251"},
+    {"windows-1252", "windows-1252"},
+    {"windows-1253", "windows-1253"},
+    {"windows-1254", "windows-1254"},
+    {"windows-1255", "windows-1255"},
+    {"windows-1256", "windows-1256"},
+    {"windows-1257", "windows-1257"},
+    {"windows-1258", "windows-1258"},
+    {"x-mac-cyrillic", "x-mac-cyrillic"},
 };
 constexpr size_t kSingleByteCount = sizeof(kSingleByte) / sizeof(kSingleByte[0]);
 
@@ -178,10 +192,10 @@ struct SingleByteFix {
   uint16_t code_point;
 };
 constexpr SingleByteFix kSingleByteFixes[] = {
-    {"koi8-u", 0xae, 0x045e},     {"koi8-u", 0xbe, 0x040e},     {"windows-874", 0xdb, 0},
-    {"windows-874", 0xdc, 0},     {"windows-874", 0xdd, 0},     {"windows-874", 0xde, 0},
-    {"windows-874", 0xfc, 0},     {"windows-874", 0xfd, 0},     {"windows-874", 0xfe, 0},
-    {"windows-874", 0xff, 0},     {"windows-1253", 0xaa, 0},    {"windows-1255", 0xca, 0x05ba},
+    {"koi8-u", 0xae, 0x045e}, {"koi8-u", 0xbe, 0x040e},  {"windows-874", 0xdb, 0},
+    {"windows-874", 0xdc, 0}, {"windows-874", 0xdd, 0},  {"windows-874", 0xde, 0},
+    {"windows-874", 0xfc, 0}, {"windows-874", 0xfd, 0},  {"windows-874", 0xfe, 0},
+    {"windows-874", 0xff, 0}, {"windows-1253", 0xaa, 0}, {"windows-1255", 0xca, 0x05ba},
 };
 
 // index-iso-8859-16.txt, bytes 0xA0-0xFF (0x80-0x9F are U+0080-U+009F).
@@ -360,8 +374,8 @@ struct Utf8Decoder {
   uint32_t state() const {
     uint32_t upper_code = upper == 0x8f ? 1 : upper == 0x9f ? 2 : 0;
     return code_point | static_cast<uint32_t>(bytes_needed) << 21 |
-           static_cast<uint32_t>(bytes_seen) << 23 | static_cast<uint32_t>((lower - 0x80) / 0x10) << 25 |
-           upper_code << 29;
+           static_cast<uint32_t>(bytes_seen) << 23 |
+           static_cast<uint32_t>((lower - 0x80) / 0x10) << 25 | upper_code << 29;
   }
 
   Step handle(int byte, ByteStream& stream, Output& out) {
@@ -420,7 +434,8 @@ struct Utf16Decoder {
     lead_surrogate = surrogate == 0 ? -1 : static_cast<int>(0xd800 + surrogate - 1);
   }
   uint32_t state() const {
-    uint32_t surrogate = lead_surrogate < 0 ? 0 : static_cast<uint32_t>(lead_surrogate - 0xd800 + 1);
+    uint32_t surrogate =
+        lead_surrogate < 0 ? 0 : static_cast<uint32_t>(lead_surrogate - 0xd800 + 1);
     return static_cast<uint32_t>(lead_byte + 1) | surrogate << 9;
   }
 
@@ -513,9 +528,9 @@ struct Gb18030Decoder {
         first = second = third = 0;
         return Step::kError;
       }
-      uint32_t pointer = static_cast<uint32_t>((first - 0x81) * (10 * 126 * 10) +
-                                               (second - 0x30) * (10 * 126) +
-                                               (third - 0x81) * 10 + byte - 0x30);
+      uint32_t pointer =
+          static_cast<uint32_t>((first - 0x81) * (10 * 126 * 10) + (second - 0x30) * (10 * 126) +
+                                (third - 0x81) * 10 + byte - 0x30);
       uint32_t cp = gb18030RangesCodePoint(pointer);
       first = second = third = 0;
       if (cp == 0) return Step::kError;
@@ -541,7 +556,8 @@ struct Gb18030Decoder {
       first = 0;
       int offset = byte < 0x7f ? 0x40 : 0x41;
       if (inRange(byte, 0x40, 0x7e) || inRange(byte, 0x80, 0xfe)) {
-        uint16_t cp = gb18030TwoByteIndex()[static_cast<size_t>((lead - 0x81) * 190 + byte - offset)];
+        uint16_t cp =
+            gb18030TwoByteIndex()[static_cast<size_t>((lead - 0x81) * 190 + byte - offset)];
         if (cp != 0) {
           out.emit(cp);
           return Step::kContinue;
@@ -590,11 +606,24 @@ struct Big5Decoder : LeadState {
       if (inRange(byte, 0x40, 0x7e) || inRange(byte, 0xa1, 0xfe)) {
         int pointer = (l - 0x81) * 157 + (byte - offset);
         switch (pointer) {
-          case 1133: out.emit(0x00ca); out.emit(0x0304); return Step::kContinue;
-          case 1135: out.emit(0x00ca); out.emit(0x030c); return Step::kContinue;
-          case 1164: out.emit(0x00ea); out.emit(0x0304); return Step::kContinue;
-          case 1166: out.emit(0x00ea); out.emit(0x030c); return Step::kContinue;
-          default: break;
+          case 1133:
+            out.emit(0x00ca);
+            out.emit(0x0304);
+            return Step::kContinue;
+          case 1135:
+            out.emit(0x00ca);
+            out.emit(0x030c);
+            return Step::kContinue;
+          case 1164:
+            out.emit(0x00ea);
+            out.emit(0x0304);
+            return Step::kContinue;
+          case 1166:
+            out.emit(0x00ea);
+            out.emit(0x030c);
+            return Step::kContinue;
+          default:
+            break;
         }
         uint32_t cp = big5Index()[static_cast<size_t>(pointer)];
         if (cp != 0) {
@@ -785,7 +814,8 @@ struct Iso2022JpDecoder {
         return Step::kError;
       case kKatakana:
         if (byte == 0x1b) break;
-        if (inRange(byte, 0x21, 0x5f)) return emit(out, static_cast<uint32_t>(0xff61 - 0x21 + byte));
+        if (inRange(byte, 0x21, 0x5f))
+          return emit(out, static_cast<uint32_t>(0xff61 - 0x21 + byte));
         if (byte == kEnd) return Step::kFinished;
         output = false;
         return Step::kError;
@@ -829,10 +859,14 @@ struct Iso2022JpDecoder {
         int l = lead;
         lead = 0;
         int next = -1;
-        if (l == 0x28 && byte == 0x42) next = kAscii;
-        else if (l == 0x28 && byte == 0x4a) next = kRoman;
-        else if (l == 0x28 && byte == 0x49) next = kKatakana;
-        else if (l == 0x24 && (byte == 0x40 || byte == 0x42)) next = kLeadByte;
+        if (l == 0x28 && byte == 0x42)
+          next = kAscii;
+        else if (l == 0x28 && byte == 0x4a)
+          next = kRoman;
+        else if (l == 0x28 && byte == 0x49)
+          next = kKatakana;
+        else if (l == 0x24 && (byte == 0x40 || byte == 0x42))
+          next = kLeadByte;
         if (next >= 0) {
           mode = output_mode = static_cast<Mode>(next);
           bool was_output = output;
@@ -997,8 +1031,10 @@ size_t utf8FinishSequence(std::span<const uint8_t> input, uint32_t& state, bool 
     if (!inRange(byte, decoder.lower, decoder.upper)) {
       // The byte is not consumed: it starts whatever follows the failed sequence.
       decoder = Utf8Decoder();
-      if (fatal) ok = false;
-      else out.push_back(u'\uFFFD');
+      if (fatal)
+        ok = false;
+      else
+        out.push_back(u'\uFFFD');
       break;
     }
     ByteStream unused({});
@@ -1015,8 +1051,10 @@ size_t utf8IncompleteTail(std::span<const uint8_t> input) {
   for (size_t back = 1; back <= 4 && back <= n; ++back) {
     uint8_t b = input[n - back];
     if (b >= 0x80 && b <= 0xbf) continue;
-    size_t needed = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2
-                  : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    size_t needed = b >= 0xc2 && b <= 0xdf   ? 1
+                    : b >= 0xe0 && b <= 0xef ? 2
+                    : b >= 0xf0 && b <= 0xf4 ? 3
+                                             : 0;
     size_t have = back - 1;  // continuation bytes after the lead
     if (needed == 0 || have >= needed) return 0;
     if (have >= 1) {
