@@ -21,6 +21,12 @@ std::string toByteString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return out;
 }
 
+void appendView(std::string& out, v8::Local<v8::ArrayBufferView> view) {
+  size_t offset = out.size();
+  out.resize(offset + view->ByteLength());
+  view->CopyContents(out.data() + offset, view->ByteLength());
+}
+
 v8::Local<v8::ArrayBuffer> takeBody(v8::Isolate* isolate, std::string body) {
   // The body's bytes move into V8 without a copy: the backing store owns the std::string.
   auto* owned = new std::string(std::move(body));
@@ -73,6 +79,13 @@ FunctionInstance::FunctionInstance(host::FunctionVersionPtr version,
           .on_memory_exceeded = [this] { memory_exceeded_ = true; }}) {}
 
 FunctionInstance::~FunctionInstance() {
+  if (tasks_) {
+    tasks_->setWaker({});  // from here on no thread touches tasks_async_
+    uv_close(reinterpret_cast<uv_handle_t*>(tasks_async_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+    uv_close(reinterpret_cast<uv_handle_t*>(tasks_timer_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+  }
   // Requests still waiting get an answer: the instance is going away under them.
   std::vector<uint64_t> ids;
   for (auto& [id, state] : requests_) ids.push_back(id);
@@ -97,9 +110,36 @@ Result<std::unique_ptr<FunctionInstance>> FunctionInstance::create(host::Functio
   return instance;
 }
 
+void FunctionInstance::startForegroundTasks() {
+  tasks_ = foregroundTasks(holder_.get());
+  tasks_async_ = new uv_async_t;
+  uv_async_init(services_.loop, tasks_async_, [](uv_async_t* async) {
+    static_cast<FunctionInstance*>(async->data)->runForegroundTasks();
+  });
+  tasks_async_->data = this;
+  tasks_timer_ = new uv_timer_t;
+  uv_timer_init(services_.loop, tasks_timer_);
+  tasks_timer_->data = this;
+  // Neither keeps the loop alive by itself: they matter only while the shard runs anyway.
+  uv_unref(reinterpret_cast<uv_handle_t*>(tasks_async_));
+  uv_unref(reinterpret_cast<uv_handle_t*>(tasks_timer_));
+  tasks_->setWaker([async = tasks_async_] { uv_async_send(async); });
+}
+
+void FunctionInstance::runForegroundTasks() {
+  auto next = std::chrono::milliseconds(-1);
+  runEntry(0, [&] { next = tasks_->runDue(); });
+  if (dead_ || next.count() < 0) return;
+  uv_timer_start(
+      tasks_timer_,
+      [](uv_timer_t* timer) { static_cast<FunctionInstance*>(timer->data)->runForegroundTasks(); },
+      static_cast<uint64_t>(next.count()), 0);
+}
+
 Status FunctionInstance::load() {
   v8::Isolate* isolate = holder_.get();
   isolate->SetData(kOpsHostSlot, static_cast<OpsHost*>(this));
+  startForegroundTasks();
   Status status = okStatus();
   runEntry(
       0,
@@ -188,7 +228,10 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
     if (!context.IsEmpty()) context->Enter();
     current_owner_ = owner;
     body();
-    if (outermost && !isolate->IsExecutionTerminating()) isolate->PerformMicrotaskCheckpoint();
+    if (outermost && !isolate->IsExecutionTerminating()) {
+      isolate->PerformMicrotaskCheckpoint();
+      if (runtime_ && !context.IsEmpty()) runtime_->processRejections(isolate, context);
+    }
     current_owner_ = previous_owner;
     if (!context.IsEmpty()) context->Exit();
   }
@@ -495,10 +538,8 @@ void FunctionInstance::fireTimer(Timer* timer) {
     auto context = isolate->GetCurrentContext();
     if (!callback->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&ignored) &&
         !try_catch.HasTerminated()) {
-      auto state = requests_.find(owner);
-      std::string rid = state == requests_.end() ? "" : state->second.request_id;
-      log(host::LogLevel::kError, rid,
-          "Uncaught (in timer) " + describeException(isolate, context, try_catch.Exception()));
+      // HTML's "report the exception": an `error` event at globalThis, logged unless cancelled.
+      runtime_->reportException(isolate, context, try_catch.Exception());
     }
   });
 }
@@ -541,9 +582,25 @@ InvokeResponse FunctionInstance::toResponse(v8::Local<v8::Context> context,
   if (body->IsString()) {
     response.body = stringToUtf8(isolate, body.As<v8::String>());
   } else if (body->IsArrayBufferView()) {
-    auto view = body.As<v8::ArrayBufferView>();
-    response.body.resize(view->ByteLength());
-    view->CopyContents(response.body.data(), response.body.size());
+    appendView(response.body, body.As<v8::ArrayBufferView>());
+  } else if (body->IsArray()) {
+    // A Blob or FormData body: its chunks, in order (see responseRecord in 90_internals.js).
+    auto chunks = body.As<v8::Array>();
+    size_t total = 0;
+    for (uint32_t i = 0; i < chunks->Length(); ++i) {
+      v8::Local<v8::Value> chunk;
+      if (chunks->Get(context, i).ToLocal(&chunk) && chunk->IsArrayBufferView()) {
+        total += chunk.As<v8::ArrayBufferView>()->ByteLength();
+      }
+    }
+    response.body.reserve(total);
+    for (uint32_t i = 0; i < chunks->Length(); ++i) {
+      v8::Local<v8::Value> chunk;
+      if (!chunks->Get(context, i).ToLocal(&chunk) || !chunk->IsArrayBufferView()) {
+        return InvokeResponse::hostError(500, "internal_error", "malformed response body chunks");
+      }
+      appendView(response.body, chunk.As<v8::ArrayBufferView>());
+    }
   }
   return response;
 }
@@ -559,8 +616,16 @@ InvokeResponse FunctionInstance::functionError(v8::Local<v8::Context> context,
 }
 
 void FunctionInstance::onConsole(host::LogLevel level, std::string_view text) {
-  auto it = requests_.find(current_owner_);
-  log(level, it == requests_.end() ? std::string_view() : it->second.request_id, text);
+  std::string_view request_id;
+  if (auto it = requests_.find(current_owner_); it != requests_.end()) {
+    request_id = it->second.request_id;
+  } else {
+    // Answered during this entry (its completion not delivered yet): still its log line.
+    for (const Completion& done : completed_) {
+      if (done.id == current_owner_) request_id = done.request_id;
+    }
+  }
+  log(level, request_id, text);
 }
 
 void FunctionInstance::log(host::LogLevel level, std::string_view request_id,

@@ -32,6 +32,7 @@
 #include "isolates/invoker.h"
 #include "isolates/isolate_holder.h"
 #include "isolates/limits/watchdog.h"
+#include "isolates/platform.h"
 #include "isolates/runtime/ops.h"
 #include "isolates/runtime/runtime.h"
 
@@ -103,6 +104,8 @@ class FunctionInstance final : public OpsHost {
   void log(host::LogLevel level, std::string_view request_id, std::string_view message);
   void deliverCompletions();
   void closeTimer(uint64_t id);
+  void startForegroundTasks();
+  void runForegroundTasks();
 
   static void onSettled(const v8::FunctionCallbackInfo<v8::Value>& args);
 
@@ -133,6 +136,11 @@ class FunctionInstance final : public OpsHost {
   int64_t entry_cpu_start_ = 0;  // thread CPU clock when that entry began
   bool dead_ = false;
   std::function<void()> on_dead_;
+  // V8's foreground tasks for this isolate (see platform.h): posted from any thread, woken
+  // through tasks_async_, delayed ones through tasks_timer_; run as entries of owner 0.
+  std::shared_ptr<ForegroundTaskQueue> tasks_;
+  uv_async_t* tasks_async_ = nullptr;
+  uv_timer_t* tasks_timer_ = nullptr;
 };
 
 }  // namespace quiver::isolates

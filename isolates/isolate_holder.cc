@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "isolates/limits/counting_allocator.h"
+#include "isolates/platform.h"
 
 namespace quiver::isolates {
 namespace {
@@ -46,7 +47,9 @@ IsolateHolder::IsolateHolder(IsolateOptions options) : options_(std::move(option
 }
 
 IsolateHolder::~IsolateHolder() {
-  if (isolate_) isolate_->Dispose();
+  if (!isolate_) return;
+  isolate_->Dispose();
+  forgetIsolate(isolate_);  // its foreground tasks will never run now
 }
 
 size_t IsolateHolder::onNearHeapLimit(void* data, size_t current, size_t initial) {

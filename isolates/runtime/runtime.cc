@@ -74,14 +74,103 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
   } slots[] = {{"makeRequest", &runtime->make_request_},
                {"makeContext", &runtime->make_context_},
                {"responseRecord", &runtime->response_record_},
-               {"setBaseUrl", &runtime->set_base_url_}};
+               {"setBaseUrl", &runtime->set_base_url_},
+               {"processRejections", &runtime->process_rejections_},
+               {"reportException", &runtime->report_exception_}};
   for (auto& slot : slots) {
     auto fn = getFunction(isolate, context, internals, slot.name);
     if (!fn) return fn.error();
     slot.global->Reset(isolate, *fn);
   }
   runtime->internals_.Reset(isolate, internals);
+  runtime->isolate_ = isolate;
+  isolate->SetData(kRuntimeSlot, runtime.get());
+  isolate->SetPromiseRejectCallback(&Runtime::onPromiseReject);
   return runtime;
+}
+
+Runtime::~Runtime() {
+  if (isolate_ && isolate_->GetData(kRuntimeSlot) == this) {
+    isolate_->SetPromiseRejectCallback(nullptr);
+    isolate_->SetData(kRuntimeSlot, nullptr);
+  }
+}
+
+// Runs inside V8 (while JS rejects a promise or attaches a handler): record only, never call JS.
+void Runtime::onPromiseReject(v8::PromiseRejectMessage message) {
+  auto promise = message.GetPromise();
+  v8::Isolate* isolate = promise->GetIsolate();
+  auto* self = static_cast<Runtime*>(isolate->GetData(kRuntimeSlot));
+  if (!self) return;
+  switch (message.GetEvent()) {
+    case v8::kPromiseRejectWithNoHandler: {
+      Rejection rejection{false, v8::Global<v8::Promise>(isolate, promise), {}};
+      rejection.reason.Reset(isolate, message.GetValue());
+      self->rejections_.push_back(std::move(rejection));
+      break;
+    }
+    case v8::kPromiseHandlerAddedAfterReject: {
+      // Handled before anyone was told: forget it. Otherwise JS decides (rejectionhandled).
+      auto& list = self->rejections_;
+      for (auto it = list.begin(); it != list.end(); ++it) {
+        if (!it->handled && it->promise == promise) {
+          list.erase(it);
+          return;
+        }
+      }
+      self->rejections_.push_back({true, v8::Global<v8::Promise>(isolate, promise), {}});
+      break;
+    }
+    default:  // reject/resolve after resolved: not observable in the Web platform
+      break;
+  }
+}
+
+void Runtime::processRejections(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+  for (int round = 0; round < 64 && !rejections_.empty(); ++round) {
+    if (isolate->IsExecutionTerminating()) {
+      rejections_.clear();
+      return;
+    }
+    std::vector<Rejection> batch;
+    batch.swap(rejections_);
+    v8::HandleScope scope(isolate);
+    auto list = v8::Array::New(isolate, static_cast<int>(batch.size() * 3));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      auto index = static_cast<uint32_t>(i * 3);
+      v8::Local<v8::Value> reason = batch[i].reason.IsEmpty()
+                                        ? v8::Undefined(isolate).As<v8::Value>()
+                                        : batch[i].reason.Get(isolate);
+      if (list->Set(context, index, v8::Boolean::New(isolate, batch[i].handled)).IsNothing() ||
+          list->Set(context, index + 1, batch[i].promise.Get(isolate)).IsNothing() ||
+          list->Set(context, index + 2, reason).IsNothing()) {
+        return;
+      }
+    }
+    v8::TryCatch try_catch(isolate);
+    v8::Local<v8::Value> argv[] = {list};
+    v8::Local<v8::Value> ignored;
+    // The JS side reports listener errors itself; a failure here can only be termination.
+    if (!process_rejections_.Get(isolate)
+             ->Call(context, v8::Undefined(isolate), 1, argv)
+             .ToLocal(&ignored)) {
+      return;
+    }
+    isolate->PerformMicrotaskCheckpoint();
+  }
+}
+
+void Runtime::reportException(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                              v8::Local<v8::Value> exception) {
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> argv[] = {exception};
+  v8::Local<v8::Value> ignored;
+  // Only termination can make it fail: listener errors are reported by the JS side.
+  if (!report_exception_.Get(isolate)
+           ->Call(context, v8::Undefined(isolate), 1, argv)
+           .ToLocal(&ignored)) {
+    return;
+  }
 }
 
 }  // namespace quiver::isolates

@@ -5,18 +5,30 @@
 // Loading contract (the JS files rely on it): each file is wrapped as
 //   (function (ops, internals, primordials) { "use strict"; <file> })
 // and called in lexical order with the same three objects.
+//
+// Promise rejections: the Runtime is the isolate's PromiseRejectCallback (isolate data slot
+// kRuntimeSlot points at it). V8 reports "rejected with no handler" and "handler added after
+// reject" while it runs JS; the Runtime only records them there, and the host calls
+// processRejections() after each microtask checkpoint, which hands them to
+// internals.processRejections (HTML's "notify about rejected promises": fires
+// `unhandledrejection` / `rejectionhandled` at globalThis, logs what nobody handled).
 #pragma once
 
 #include <v8.h>
 
 #include <string>
+#include <vector>
 
 #include "host/result.h"
 
 namespace quiver::isolates {
 
+constexpr uint32_t kRuntimeSlot = 1;
+
 class Runtime {
  public:
+  ~Runtime();
+
   // Runs every runtime file in `context` (which must be entered). Fails with the JS error if a
   // file throws: that is a bug in the runtime, reported rather than crashed on.
   static Result<std::unique_ptr<Runtime>> install(v8::Isolate* isolate,
@@ -29,7 +41,28 @@ class Runtime {
   v8::Local<v8::Function> setBaseUrl(v8::Isolate* i) const { return set_base_url_.Get(i); }
   v8::Local<v8::Object> internals(v8::Isolate* i) const { return internals_.Get(i); }
 
+  // Delivers the promise rejections recorded since the last call, then runs the microtasks their
+  // listeners queued; repeats while listeners cause more (bounded). Call after a microtask
+  // checkpoint with `context` entered, unless execution is terminating.
+  void processRejections(v8::Isolate* isolate, v8::Local<v8::Context> context);
+
+  // internals.reportException(error): fires `error` at globalThis and logs it if not cancelled.
+  // For exceptions that escape a callback the host called (a timer).
+  void reportException(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                       v8::Local<v8::Value> exception);
+
  private:
+  static void onPromiseReject(v8::PromiseRejectMessage message);
+
+  struct Rejection {
+    bool handled;  // false: rejected with no handler; true: a handler was added after
+    v8::Global<v8::Promise> promise;
+    v8::Global<v8::Value> reason;
+  };
+  std::vector<Rejection> rejections_;
+  v8::Isolate* isolate_ = nullptr;
+  v8::Global<v8::Function> process_rejections_;
+  v8::Global<v8::Function> report_exception_;
   v8::Global<v8::Object> internals_;
   v8::Global<v8::Function> make_request_;
   v8::Global<v8::Function> make_context_;

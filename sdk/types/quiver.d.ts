@@ -11,8 +11,9 @@
  *
  * Use these declarations with `"lib": ["es2022"]` and without `"dom"` or `@types/node`, which
  * declare the same globals differently. Headers, Request and Response follow the Fetch Standard
- * (https://fetch.spec.whatwg.org/) and the WinterTC Minimum Common API, with the same shapes as
- * TypeScript's lib.dom; only the members the runtime implements today are declared here.
+ * (https://fetch.spec.whatwg.org/), Blob and File the File API, FormData the XHR Standard, and the
+ * WinterTC Minimum Common API, with the same shapes as TypeScript's lib.dom; only the members the
+ * runtime implements today are declared here.
  */
 
 /** The module's default export. The host calls `fetch` for every request to the function. */
@@ -55,34 +56,163 @@ declare var Headers: {
   new (init?: HeadersInit): Headers;
 };
 
-/**
- * Bodies the runtime accepts today. Other values are converted to strings, as the standard does
- * for objects that are not Blob, FormData, URLSearchParams or ReadableStream.
- */
-type BodyInit = string | ArrayBuffer | ArrayBufferView;
+// ---------------------------------------------------------------------------------------------
+// Blob, File, FormData (https://w3c.github.io/FileAPI/, https://xhr.spec.whatwg.org/#interface-formdata)
+// ---------------------------------------------------------------------------------------------
 
-/** https://fetch.spec.whatwg.org/#body-mixin */
+type BufferSource = ArrayBufferView | ArrayBuffer;
+type BlobPart = BufferSource | Blob | string;
+type EndingType = "native" | "transparent";
+
+interface BlobPropertyBag {
+  /** "native" converts "\r\n" and "\r" in string parts to "\n". */
+  endings?: EndingType;
+  /** Lowercased when it is printable ASCII, otherwise the Blob's type is "". */
+  type?: string;
+}
+
+/**
+ * Immutable bytes. Blob parts and slices share memory with the Blobs they come from.
+ * `stream()` is not available yet (it comes with ReadableStream).
+ */
+interface Blob {
+  readonly size: number;
+  readonly type: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+  /** Negative indexes count from the end; `contentType` becomes the slice's type. */
+  slice(start?: number, end?: number, contentType?: string): Blob;
+  /** UTF-8 decoded; a leading BOM is removed. */
+  text(): Promise<string>;
+}
+
+declare var Blob: {
+  prototype: Blob;
+  new (blobParts?: Iterable<BlobPart>, options?: BlobPropertyBag): Blob;
+};
+
+interface FilePropertyBag extends BlobPropertyBag {
+  /** Milliseconds since the epoch; defaults to Date.now(). */
+  lastModified?: number;
+}
+
+interface File extends Blob {
+  readonly lastModified: number;
+  readonly name: string;
+}
+
+declare var File: {
+  prototype: File;
+  new (fileBits: Iterable<BlobPart>, fileName: string, options?: FilePropertyBag): File;
+};
+
+type FormDataEntryValue = File | string;
+
+/**
+ * Form fields, as sent in multipart/form-data or application/x-www-form-urlencoded bodies.
+ * A Blob value is stored as a File (named "blob" unless a filename is given).
+ */
+interface FormData {
+  append(name: string, value: string): void;
+  append(name: string, blobValue: Blob, filename?: string): void;
+  delete(name: string): void;
+  get(name: string): FormDataEntryValue | null;
+  getAll(name: string): FormDataEntryValue[];
+  has(name: string): boolean;
+  set(name: string, value: string): void;
+  set(name: string, blobValue: Blob, filename?: string): void;
+  forEach(callbackfn: (value: FormDataEntryValue, key: string, parent: FormData) => void, thisArg?: unknown): void;
+  entries(): IterableIterator<[string, FormDataEntryValue]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<FormDataEntryValue>;
+  [Symbol.iterator](): IterableIterator<[string, FormDataEntryValue]>;
+}
+
+declare var FormData: {
+  prototype: FormData;
+  /** There are no HTML forms on a server: passing a `form` throws a TypeError. */
+  new (form?: undefined): FormData;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Request, Response and their bodies (https://fetch.spec.whatwg.org/)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What a Request or Response body can be made from. A Blob sets the Content-Type from its type,
+ * FormData to multipart/form-data with a boundary, URLSearchParams to
+ * application/x-www-form-urlencoded;charset=UTF-8 and a string to text/plain;charset=UTF-8,
+ * unless the headers already have one. Other objects are converted to strings.
+ */
+type BodyInit = Blob | BufferSource | FormData | URLSearchParams | string;
+
+/** Declared in full with URL; this forward declaration merges with it. */
+interface URLSearchParams {}
+
+/** https://fetch.spec.whatwg.org/#body-mixin. Each body can be read once. */
 interface Body {
   /**
    * Always null for now: ReadableStream support comes in a later version. Read bodies with
-   * text(), json(), arrayBuffer() or bytes().
+   * text(), json(), arrayBuffer(), bytes(), blob() or formData().
    */
   readonly body: null;
   readonly bodyUsed: boolean;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** The Blob's type is the Content-Type, parsed and serialized ("" if none or invalid). */
+  blob(): Promise<Blob>;
   bytes(): Promise<Uint8Array>;
+  /**
+   * Parses a multipart/form-data (files become File objects) or
+   * application/x-www-form-urlencoded body; rejects with a TypeError for other types or
+   * malformed bodies.
+   */
+  formData(): Promise<FormData>;
   json(): Promise<any>;
   text(): Promise<string>;
 }
 
+type RequestCache = "default" | "force-cache" | "no-cache" | "no-store" | "only-if-cached" | "reload";
+type RequestCredentials = "include" | "omit" | "same-origin";
+type RequestDestination = "";
+type RequestDuplex = "half";
+type RequestMode = "cors" | "navigate" | "no-cors" | "same-origin";
+type RequestPriority = "auto" | "high" | "low";
 type RequestRedirect = "error" | "follow" | "manual";
+type ReferrerPolicy =
+  | ""
+  | "no-referrer"
+  | "no-referrer-when-downgrade"
+  | "origin"
+  | "origin-when-cross-origin"
+  | "same-origin"
+  | "strict-origin"
+  | "strict-origin-when-cross-origin"
+  | "unsafe-url";
 
-/** The RequestInit members the runtime supports (others are ignored). */
+/** https://fetch.spec.whatwg.org/#requestinit */
 interface RequestInit {
+  /** Not allowed with GET or HEAD. */
   body?: BodyInit | null;
+  /** "only-if-cached" requires mode "same-origin". */
+  cache?: RequestCache;
+  credentials?: RequestCredentials;
+  duplex?: RequestDuplex;
   headers?: HeadersInit;
+  integrity?: string;
+  keepalive?: boolean;
+  /** Normalized to upper case for DELETE, GET, HEAD, OPTIONS, POST, PUT; CONNECT, TRACE, TRACK throw. */
   method?: string;
+  /** "navigate" throws; "no-cors" allows only GET, HEAD and POST. */
+  mode?: RequestMode;
+  priority?: RequestPriority;
   redirect?: RequestRedirect;
+  /** "" for no referrer, "about:client", or a URL (relative ones resolve like the input). */
+  referrer?: string;
+  referrerPolicy?: ReferrerPolicy;
+  /** The request's signal follows this one. */
+  signal?: AbortSignal | null;
+  /** Only null is accepted. */
+  window?: null;
 }
 
 /** Relative URL strings resolve against the URL of the request being handled. */
@@ -90,10 +220,26 @@ type RequestInfo = Request | string;
 
 /** https://fetch.spec.whatwg.org/#request-class */
 interface Request extends Body {
+  readonly cache: RequestCache;
+  readonly credentials: RequestCredentials;
+  /** Always "" on a server. */
+  readonly destination: RequestDestination;
+  readonly duplex: RequestDuplex;
   readonly headers: Headers;
+  readonly integrity: string;
+  readonly isHistoryNavigation: boolean;
+  readonly isReloadNavigation: boolean;
+  readonly keepalive: boolean;
   readonly method: string;
+  readonly mode: RequestMode;
   readonly redirect: RequestRedirect;
+  /** "about:client", "" (no referrer) or a URL. */
+  readonly referrer: string;
+  readonly referrerPolicy: ReferrerPolicy;
+  readonly signal: AbortSignal;
   readonly url: string;
+  /** A copy sharing the body's bytes; throws a TypeError if the body was already read. */
+  clone(): Request;
 }
 
 declare var Request: {
@@ -101,12 +247,14 @@ declare var Request: {
   new (input: RequestInfo, init?: RequestInit): Request;
 };
 
-type ResponseType = "default" | "error";
+type ResponseType = "basic" | "cors" | "default" | "error" | "opaque" | "opaqueredirect";
 
+/** https://fetch.spec.whatwg.org/#responseinit */
 interface ResponseInit {
   headers?: HeadersInit;
-  /** 200 to 599; otherwise the constructor throws a RangeError. */
+  /** 200 to 599; otherwise the constructor throws a RangeError. 101, 103, 204, 205 and 304 take no body. */
   status?: number;
+  /** A reason-phrase (no CR, LF or characters above U+00FF); otherwise a TypeError. */
   statusText?: string;
 }
 
@@ -114,11 +262,15 @@ interface ResponseInit {
 interface Response extends Body {
   readonly headers: Headers;
   readonly ok: boolean;
+  /** False for responses made with the constructor. */
   readonly redirected: boolean;
   readonly status: number;
   readonly statusText: string;
   readonly type: ResponseType;
+  /** "" for responses made with the constructor. */
   readonly url: string;
+  /** A copy sharing the body's bytes; throws a TypeError if the body was already read. */
+  clone(): Response;
 }
 
 declare var Response: {
@@ -365,7 +517,6 @@ declare var Performance: {
 
 declare var performance: Performance;
 
-// ===========================================================================================
 // Encoding: TextEncoder, TextDecoder, atob, btoa, structuredClone
 // (https://encoding.spec.whatwg.org/, https://html.spec.whatwg.org/#atob,
 // https://html.spec.whatwg.org/#dom-structuredclone)
@@ -439,3 +590,72 @@ interface StructuredSerializeOptions {
  * symbols, SharedArrayBuffer and other platform objects throw a DataCloneError DOMException.
  */
 declare function structuredClone<T = any>(value: T, options?: StructuredSerializeOptions): T;
+=======
+// ---------------------------------------------------------------------------------------------
+// The global scope as an EventTarget: "error", "unhandledrejection", "rejectionhandled".
+
+interface ErrorEventInit extends EventInit {
+  message?: string;
+  filename?: string;
+  lineno?: number;
+  colno?: number;
+  error?: any;
+}
+
+/** https://html.spec.whatwg.org/#the-errorevent-interface: fired at globalThis for an exception
+ * that escaped a listener or a timer; cancel it (preventDefault) to keep it out of the log. */
+interface ErrorEvent extends Event {
+  readonly message: string;
+  readonly filename: string;
+  readonly lineno: number;
+  readonly colno: number;
+  readonly error: any;
+}
+declare var ErrorEvent: {
+  prototype: ErrorEvent;
+  new (type: string, eventInitDict?: ErrorEventInit): ErrorEvent;
+};
+
+interface PromiseRejectionEventInit extends EventInit {
+  promise: Promise<any>;
+  reason?: any;
+}
+
+/** https://html.spec.whatwg.org/#the-promiserejectionevent-interface: "unhandledrejection"
+ * (cancelable; not cancelled, the rejection is logged) and "rejectionhandled". */
+interface PromiseRejectionEvent extends Event {
+  readonly promise: Promise<any>;
+  readonly reason: any;
+}
+declare var PromiseRejectionEvent: {
+  prototype: PromiseRejectionEvent;
+  new (type: string, eventInitDict: PromiseRejectionEventInit): PromiseRejectionEvent;
+};
+
+interface GlobalEventHandlersEventMap {
+  error: ErrorEvent;
+  unhandledrejection: PromiseRejectionEvent;
+  rejectionhandled: PromiseRejectionEvent;
+}
+
+declare function addEventListener<K extends keyof GlobalEventHandlersEventMap>(
+  type: K,
+  listener: (this: typeof globalThis, ev: GlobalEventHandlersEventMap[K]) => any,
+  options?: boolean | AddEventListenerOptions,
+): void;
+declare function addEventListener(
+  type: string,
+  listener: EventListener | EventListenerObject | null,
+  options?: boolean | AddEventListenerOptions,
+): void;
+declare function removeEventListener(
+  type: string,
+  listener: EventListener | EventListenerObject | null,
+  options?: boolean | EventListenerOptions,
+): void;
+declare function dispatchEvent(event: Event): boolean;
+declare var onerror: ((this: typeof globalThis, ev: ErrorEvent) => any) | null;
+declare var onunhandledrejection: ((this: typeof globalThis, ev: PromiseRejectionEvent) => any) | null;
+declare var onrejectionhandled: ((this: typeof globalThis, ev: PromiseRejectionEvent) => any) | null;
+
+// ====================================================================================

@@ -161,6 +161,59 @@ export default {
   EXPECT_EQ(reply.body, "TimeoutError microtask,timer true Quiver/0.1");
 }
 
+TEST_F(FunctionsTest, GlobalErrorAndUnhandledRejectionEventsReachTheFunction) {
+  ASSERT_EQ(deploy("events", R"js(
+const seen = [];
+addEventListener("error", (e) => { seen.push(`error:${e.error.message}`); e.preventDefault(); });
+addEventListener("unhandledrejection", (e) => { seen.push(`rejection:${e.reason}`); e.preventDefault(); });
+export default {
+  async fetch() {
+    seen.length = 0;
+    setTimeout(() => { throw new Error("timer-threw"); }, 0);
+    Promise.reject("nobody-caught");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return new Response(seen.sort().join(","));
+  },
+};)js"),
+            201);
+  auto reply = get("/fn/events");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body, "error:timer-threw,rejection:nobody-caught");
+  std::string logs = daemon_.logs();
+  EXPECT_EQ(logs.find("timer-threw"), std::string::npos) << "cancelled events are not logged";
+  // Not cancelled (no listener calls preventDefault for it): logged with the request's id.
+  ASSERT_EQ(deploy("unhandled", "export default { fetch() { Promise.reject(new "
+                                "Error('left-alone')); return new Response('ok'); } };"),
+            201);
+  reply = get("/fn/unhandled");
+  EXPECT_EQ(reply.body, "ok");
+  ASSERT_TRUE(daemon_.waitForLog("left-alone", std::chrono::seconds(5)));
+  EXPECT_NE(daemon_.logs().find("req=" + reply.header("x-request-id") +
+                                " error: Uncaught (in promise) Error: left-alone"),
+            std::string::npos)
+      << daemon_.logs();
+}
+
+TEST_F(FunctionsTest, AsynchronousWebAssemblyCompilesOnTheShardsLoop) {
+  // WebAssembly.instantiate() finishes through a V8 foreground task: it hung before quiverd ran
+  // them on the shard's loop.
+  ASSERT_EQ(deploy("wasm", R"js(
+const bytes = new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,2,127,127,1,127,3,2,1,0,7,7,1,3,97,
+  100,100,0,0,10,9,1,7,0,32,0,32,1,106,11]);
+export default {
+  async fetch() {
+    const { instance } = await WebAssembly.instantiate(bytes);
+    return new Response(`${instance.exports.add(40, 2)}`);
+  },
+};)js"),
+            201);
+  for (int i = 0; i < 3; ++i) {
+    auto reply = get("/fn/wasm");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.body, "42");
+  }
+}
+
 TEST_F(FunctionsTest, EvalIsRefusedAtRequestTime) {
   ASSERT_EQ(deploy("evil",
                    "export default { fetch() { try { return new Response(String(eval('1+1'))); } "
@@ -222,6 +275,110 @@ export default {
   EXPECT_EQ(redirect.status, 307);
   EXPECT_EQ(redirect.header("location"),
             "http://127.0.0.1:" + std::to_string(daemon_.publicPort()) + "/fn/j/there");
+}
+
+TEST_F(FunctionsTest, MultipartFormDataRequestsAreParsedWithFormData) {
+  ASSERT_EQ(deploy("form", R"js(
+export default {
+  async fetch(request) {
+    const form = await request.formData();
+    const file = form.get("upload");
+    const bytes = await file.bytes();
+    return Response.json({
+      name: form.get("name"),
+      multi: form.getAll("multi"),
+      file: { name: file.name, type: file.type, size: file.size, first: bytes[0], last: bytes[bytes.length - 1] },
+    });
+  },
+};)js"),
+            201);
+  std::string boundary = "----e2eBoundary7MA4YWxk";
+  std::string file_bytes("\x00\x01--\r\n\xfe\xff", 8);
+  std::string body = "--" + boundary +
+                     "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAda Lovelace\r\n" +
+                     "--" + boundary +
+                     "\r\nContent-Disposition: form-data; name=\"multi\"\r\n\r\n1\r\n" + "--" +
+                     boundary + "\r\nContent-Disposition: form-data; name=\"multi\"\r\n\r\n2\r\n" +
+                     "--" + boundary +
+                     "\r\nContent-Disposition: form-data; name=\"upload\"; "
+                     "filename=\"r\xc3\xa9sum\xc3\xa9.bin\"\r\n"
+                     "Content-Type: application/octet-stream\r\n\r\n" +
+                     file_bytes + "\r\n--" + boundary + "--\r\n";
+  auto reply = httpRequest(daemon_.publicPort(), "POST", "/fn/form", body,
+                           {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  ASSERT_EQ(reply.status, 200) << reply.body << daemon_.logs();
+  auto j = nlohmann::json::parse(reply.body);
+  EXPECT_EQ(j["name"], "Ada Lovelace");
+  EXPECT_EQ(j["multi"], nlohmann::json::array({"1", "2"}));
+  EXPECT_EQ(j["file"]["name"], "r\xc3\xa9sum\xc3\xa9.bin");
+  EXPECT_EQ(j["file"]["type"], "application/octet-stream");
+  EXPECT_EQ(j["file"]["size"], 8);
+  EXPECT_EQ(j["file"]["first"], 0);
+  EXPECT_EQ(j["file"]["last"], 255);
+
+  // A malformed body is the function's TypeError (here uncaught: a 500 with the message logged).
+  auto bad = httpRequest(daemon_.publicPort(), "POST", "/fn/form", "--" + boundary + "\r\nX: y",
+                         {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  EXPECT_EQ(bad.status, 500);
+  EXPECT_TRUE(daemon_.waitForLog("Failed to parse the body as multipart/form-data",
+                                 std::chrono::seconds(5)));
+}
+
+TEST_F(FunctionsTest, BlobAndFormDataResponsesReachTheClient) {
+  ASSERT_EQ(deploy("bodies", R"js(
+export default {
+  async fetch(request) {
+    const path = request.url.slice(request.url.lastIndexOf("/") + 1);
+    if (path === "blob") {
+      return new Response(new Blob(["<h1>", "hi", new Uint8Array([0x3c, 0x2f, 0x68, 0x31, 0x3e])], { type: "text/html;charset=utf-8" }));
+    }
+    if (path === "big") {
+      const parts = [];
+      for (let i = 0; i < 100; i++) parts.push(new Uint8Array(10000).fill(0x61 + (i % 26)));
+      return new Response(new Blob(parts).slice(5, -5));
+    }
+    if (path === "form") {
+      const form = new FormData();
+      form.append("a", "1");
+      form.append("file", new File(["xyz"], "x.txt", { type: "text/plain" }));
+      return new Response(form);
+    }
+    if (path === "clone") {
+      const copy = request.clone();
+      return new Response(`${await copy.text()}|${await request.text()}`);
+    }
+    return new Response("?", { status: 404 });
+  },
+};)js"),
+            201);
+  auto blob = get("/fn/bodies/blob");
+  EXPECT_EQ(blob.status, 200);
+  EXPECT_EQ(blob.header("content-type"), "text/html;charset=utf-8");
+  EXPECT_EQ(blob.body, "<h1>hi</h1>");
+
+  auto big = get("/fn/bodies/big");
+  ASSERT_EQ(big.body.size(), 999990u);
+  EXPECT_EQ(big.body.substr(0, 3), "aaa");
+  EXPECT_EQ(big.body.substr(9994, 2), "ab");  // the slice starts 5 bytes into chunk 0
+  EXPECT_EQ(big.body.back(), 'v');            // chunk 99: 'a' + 99 % 26
+
+  auto form = get("/fn/bodies/form");
+  ASSERT_EQ(form.status, 200);
+  std::string content_type = form.header("content-type");
+  std::string prefix = "multipart/form-data; boundary=";
+  ASSERT_EQ(content_type.rfind(prefix, 0), 0u) << content_type;
+  std::string boundary = content_type.substr(prefix.size());
+  EXPECT_EQ(form.body,
+            "--" + boundary +
+                "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+                "--" +
+                boundary +
+                "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.txt\"\r\n"
+                "Content-Type: text/plain\r\n\r\nxyz\r\n"
+                "--" +
+                boundary + "--\r\n");
+
+  EXPECT_EQ(get("/fn/bodies/clone", "twice").body, "twice|twice");
 }
 
 TEST_F(FunctionsTest, DeepRecursionIsARangeErrorInsideTheFunction) {

@@ -17,6 +17,22 @@ const RealArrayBuffer = ArrayBuffer;
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
 const ArrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]());
 const IteratorPrototype = Object.getPrototypeOf(ArrayIteratorPrototype);
+const SymbolIterator = Symbol.iterator;
+
+// A sequence for Web IDL conversions that does not use Array.prototype[Symbol.iterator] (which
+// some tests poison, and which Blob parts, like `new Headers([...])`, legitimately use).
+function sequence(...values) {
+  let index = 0;
+  return {
+    [SymbolIterator]() {
+      return {
+        next() {
+          return index < values.length ? { value: values[index++], done: false } : { value: undefined, done: true };
+        },
+      };
+    },
+  };
+}
 
 function poisoned(label) {
   return function () {
@@ -192,6 +208,45 @@ async function exercise() {
     out += error.name + ";";
   }
 
+  // Blob, File, FormData, multipart bodies, MIME types, clone() and the other RequestInit members.
+  const blob = new Blob(sequence("ab", new RealUint8Array(sequence(0x63)), new Blob(sequence("de"))), { type: "Text/Plain", endings: "native" });
+  out += blob.size + " " + blob.type + " " + (await blob.slice(1, -1, "X/Y").text()) + " " + blob.slice(-2).size + ";";
+  const blobBytes = await blob.bytes();
+  out += blobBytes[0] + ":" + blobBytes[2] + " " + new RealUint8Array(await blob.arrayBuffer())[4] + ";";
+  const file = new File(sequence("f\r\n"), "n.txt", { type: "text/plain", lastModified: 7, endings: "native" });
+  out += file.name + " " + file.lastModified + " " + file.size + " " + (file instanceof Blob) + ";";
+  const form = new FormData();
+  form.append("s", "v\nw");
+  form.append("b", blob);
+  form.append("f", file, "renamed \"q\".txt");
+  form.append("s", "dropped");
+  form.set("s", "v2");
+  out += form.has("b") + " " + form.get("b").name + " " + form.getAll("f").length + " " + form.getAll("s").length + ";";
+  for (const entry of form) out += entry[0] + "=" + (typeof entry[1] === "string" ? entry[1] : entry[1].name) + ",";
+  form.forEach((value, name) => {
+    out += name;
+  });
+  const formRequest = new Request("https://example.com/form", { method: "POST", body: form, mode: "same-origin", referrer: "" });
+  const formClone = formRequest.clone();
+  const parsedForm = await formClone.formData();
+  out += parsedForm.get("s") + " " + parsedForm.get("f").name + " " + parsedForm.get("f").type + " " + (await parsedForm.get("b").text()) + ";";
+  out += ((await formRequest.blob()).size > 0) + " " + formRequest.mode + " [" + formRequest.referrer + "];";
+  const blobResponse = new Response(blob);
+  const blobClone = blobResponse.clone();
+  out += (await blobClone.text()) + " " + (await blobResponse.blob()).type + ";";
+  const mime = await new Response(null, { headers: { "content-type": "TEXT/HTML; Charset=\"x\", */*" } }).blob();
+  out += mime.type + ";";
+  const controller = new AbortController();
+  const signalled = new Request("https://example.com/", { signal: controller.signal, cache: "no-store" });
+  controller.abort();
+  out += signalled.signal.aborted + " " + signalled.cache + " " + signalled.clone().signal.aborted + ";";
+  try {
+    await new Response("--b\r\nX: y\r\n\r\n--b--", { headers: { "content-type": "multipart/form-data; boundary=b" } }).formData();
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealTypeError) + ";";
+  }
+
   const logs = captureLogs(() => {
     console.log("%s=%d %j", "n", 42, { j: 1 });
     console.log({ a: 1, nested: { list: [1, "two"] } }, new Headers({ h: "1" }));
@@ -203,6 +258,12 @@ async function exercise() {
     console.group("g");
     console.error("e");
     console.groupEnd();
+    console.log(blob, file);
+    const shown = new FormData();
+    shown.append("s", "1");
+    shown.append("s", "2");
+    shown.append("f", file, "x");
+    console.log(shown);
   });
   for (let i = 0; i < logs.length; i++) out += logs[i][0] + ":" + logs[i][1] + "\n";
   return out;
@@ -289,7 +350,9 @@ test("setters on Object.prototype for indices and member names", async () => {
     "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "headers", "body", "method",
     "status", "statusText", "url", "redirect", "type", "value", "done", "get", "set", "enumerable",
     "read", "written", "encoding", "fatal", "ignoreBOM", "stream", "transfer", "describe", "revive",
-    "writable", "configurable", "length", "name", "message", "list", "source", "used",
+    "writable", "configurable", "length", "name", "message", "list", "source", "used", "chunks",
+    "size", "type", "parameters", "subtype", "data", "boundary", "position", "filename",
+    "contentType", "lastModified", "shared", "nonEmpty", "signal", "mode", "essence", "reason",
   ];
   await assertSameAsBaseline(names.map((name) => [Object.prototype, name, { set: poisoned(`Object.prototype.${name} setter`) }]));
 });
@@ -356,6 +419,37 @@ test("typed array and ArrayBuffer members patched", async () => {
     [ArrayBuffer.prototype, "byteLength", accessor("ArrayBuffer.prototype.byteLength")],
     ...poisonMethods(ArrayBuffer, ["isView"], "ArrayBuffer"),
   ]);
+});
+
+test("typed array species, constructor and Map/Date members patched", async () => {
+  await assertSameAsBaseline([
+    [RealUint8Array, Symbol.species, { get: poisoned("Uint8Array[Symbol.species]") }],
+    [RealArrayBuffer, Symbol.species, { get: poisoned("ArrayBuffer[Symbol.species]") }],
+    [RealUint8Array.prototype, "constructor", { get: poisoned("Uint8Array.prototype.constructor") }],
+    [TypedArrayPrototype, "indexOf", { value: poisoned("TypedArray.prototype.indexOf"), writable: true }],
+    ...poisonMethods(Map.prototype, ["forEach", "has", "get", "set"], "Map.prototype"),
+    ...poisonMethods(String, ["fromCharCode"], "String"),
+    ...poisonMethods(Math, ["random"], "Math"),
+  ]);
+});
+
+test("Blob, File and FormData prototypes replaced by user code do not affect bodies", async () => {
+  let summary = "";
+  await withPatches([
+    ...poisonMethods(Blob.prototype, ["text", "arrayBuffer", "bytes", "slice"], "Blob.prototype"),
+    [Blob.prototype, "size", { get: poisoned("Blob.prototype.size") }],
+    [Blob.prototype, "type", { get: poisoned("Blob.prototype.type") }],
+    [File.prototype, "name", { get: poisoned("File.prototype.name") }],
+    ...poisonMethods(FormData.prototype, ["append", "get", "entries", "forEach", Symbol.iterator], "FormData.prototype"),
+  ], async () => {
+    const form = new FormData();
+    FormData.prototype.set.call(form, "f", new File(sequence("x"), "x.txt", { type: "text/plain" }));
+    const request = new Request("https://example.com/", { method: "POST", body: form });
+    const parsed = await request.formData();
+    const response = new Response(new Blob(sequence("blob body"), { type: "a/b" }));
+    summary += FormData.prototype.has.call(parsed, "f") + " " + response.headers.get("content-type") + " " + (await response.text());
+  });
+  assertEquals(summary, "true a/b blob body");
 });
 
 test("RegExp, Number, Symbol and Error members patched", async () => {

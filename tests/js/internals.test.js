@@ -299,6 +299,57 @@ function defineInternalsTests() {
     assertEquals(internals.responseRecord(Response.redirect("https://example.com/x", 308)), [308, "", ["location", "https://example.com/x"], null]);
   });
 
+  test("responseRecord of a Blob body is the Blob's chunks, in order", () => {
+    const blob = new Blob(["ab", new Uint8Array([0x63]), new Blob(["de"])], { type: "text/plain" });
+    const record = internals.responseRecord(new Response(blob.slice(1)));
+    assertEquals(record[2], []);
+    const body = record[3];
+    assert(Array.isArray(body));
+    let text = "";
+    for (const chunk of body) {
+      assert(chunk instanceof Uint8Array);
+      text += String.fromCharCode(...chunk);
+    }
+    assertEquals(text, "bcde");
+    const typed = internals.responseRecord(new Response(blob));
+    assertEquals(typed[2], ["content-type", "text/plain"]);
+    assertEquals(internals.responseRecord(new Response(new Blob([])))[3], []);
+  });
+
+  test("responseRecord of a FormData body: multipart chunks and the Content-Type", async () => {
+    const form = new FormData();
+    form.append("a", "1");
+    form.append("f", new File(["file"], "f.txt"));
+    const record = internals.responseRecord(new Response(form));
+    assertEquals(record[2][0], "content-type");
+    const contentType = record[2][1];
+    assert(contentType.startsWith("multipart/form-data; boundary="), contentType);
+    const bytes = new Blob(record[3]);
+    const reparsed = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+    assertEquals(reparsed.get("a"), "1");
+    assertEquals(await reparsed.get("f").text(), "file");
+  });
+
+  test("an incoming multipart request parses with formData()", async () => {
+    const body = "--q\r\nContent-Disposition: form-data; name=\"up\"; filename=\"u.txt\"\r\nContent-Type: text/plain\r\n\r\nhi\r\n--q--\r\n";
+    const bytes = new Uint8Array(body.length);
+    for (let i = 0; i < body.length; i++) bytes[i] = body.charCodeAt(i);
+    const request = internals.makeRequest("POST", "http://h/", ["content-type", "multipart/form-data; boundary=q"], bytes.buffer);
+    const form = await request.formData();
+    const file = form.get("up");
+    assertEquals([file.name, file.type, file.size, await file.text()], ["u.txt", "text/plain", 2, "hi"]);
+  });
+
+  test("an incoming request can be cloned; the clone keeps immutable headers", async () => {
+    const incoming = internals.makeRequest("POST", "http://h/", ["x-a", "1"], bytesOf(0x6f, 0x6b));
+    const clone = incoming.clone();
+    assertThrows(() => clone.headers.set("x-a", "2"), TypeError, "immutable");
+    assertEquals(await clone.text(), "ok");
+    assertEquals(await incoming.text(), "ok");
+    assertEquals(incoming.signal.aborted, false);
+    assertEquals(incoming.mode, "cors");
+  });
+
   test("responseRecord uses the body: later reads fail, and a used body cannot be sent", async () => {
     const response = new Response("once");
     internals.responseRecord(response);

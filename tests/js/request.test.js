@@ -19,20 +19,24 @@ test("Request is installed like a Web IDL interface", () => {
   assertThrows(() => Request(URL_A), TypeError);
 });
 
-test("Request has the supported attributes as enumerable getters", () => {
-  for (const name of ["method", "url", "headers", "redirect", "body", "bodyUsed"]) {
+test("Request has the attributes as enumerable getters", () => {
+  const attributes = [
+    "method", "url", "headers", "destination", "referrer", "referrerPolicy", "mode", "credentials",
+    "cache", "redirect", "integrity", "keepalive", "isReloadNavigation", "isHistoryNavigation",
+    "signal", "duplex", "body", "bodyUsed",
+  ];
+  for (const name of attributes) {
     const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, name);
     assert(descriptor !== undefined && typeof descriptor.get === "function", name);
     assertEquals(descriptor.set, undefined, `${name} is readonly`);
     assertEquals(descriptor.enumerable, true, name);
   }
-  for (const name of ["arrayBuffer", "bytes", "json", "text"]) {
+  for (const name of ["arrayBuffer", "blob", "bytes", "clone", "formData", "json", "text"]) {
     const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, name);
     assertEquals(typeof descriptor.value, "function", name);
     assertEquals(descriptor.value.length, 0, name);
     assertEquals(descriptor.enumerable, true, name);
   }
-  assertEquals("clone" in Request.prototype, false, "clone() comes in a later change");
 });
 
 test("defaults", () => {
@@ -137,7 +141,11 @@ test("init may be undefined or null but not a primitive", () => {
 test("init members are read in lexicographic order, once", () => {
   const reads = [];
   const init = {};
-  for (const name of ["redirect", "method", "headers", "body", "cache", "mode"]) {
+  const names = [
+    "window", "signal", "referrerPolicy", "referrer", "redirect", "priority", "mode", "method",
+    "keepalive", "integrity", "headers", "duplex", "credentials", "cache", "body", "unknown",
+  ];
+  for (const name of names) {
     Object.defineProperty(init, name, {
       get() {
         reads.push(name);
@@ -146,7 +154,10 @@ test("init members are read in lexicographic order, once", () => {
     });
   }
   new Request(URL_A, init);
-  assertEquals(reads, ["body", "headers", "method", "redirect"]);
+  assertEquals(reads, [
+    "body", "cache", "credentials", "duplex", "headers", "integrity", "keepalive", "method", "mode",
+    "priority", "redirect", "referrer", "referrerPolicy", "signal", "window",
+  ]);
 });
 
 test("init members are read from the prototype chain", () => {
@@ -426,4 +437,475 @@ test("Request.prototype has the Request toStringTag", () => {
   assertEquals(descriptor.value, "Request");
   assertEquals(descriptor.writable, false);
   assertEquals(descriptor.enumerable, false);
+});
+
+// --- RequestInit members beyond method, headers, body and redirect ---
+
+test("defaults of the other attributes", () => {
+  const request = new Request(URL_A);
+  assertEquals(request.destination, "");
+  assertEquals(request.referrer, "about:client");
+  assertEquals(request.referrerPolicy, "");
+  assertEquals(request.mode, "cors");
+  assertEquals(request.credentials, "same-origin");
+  assertEquals(request.cache, "default");
+  assertEquals(request.integrity, "");
+  assertEquals(request.keepalive, false);
+  assertEquals(request.isReloadNavigation, false);
+  assertEquals(request.isHistoryNavigation, false);
+  assertEquals(request.duplex, "half");
+  assert(request.signal instanceof AbortSignal);
+  assertEquals(request.signal.aborted, false);
+  assertEquals(request.signal, request.signal, "the same signal every time");
+});
+
+test("enum members accept their values and reject others", () => {
+  const enums = {
+    mode: ["same-origin", "no-cors", "cors"],
+    credentials: ["omit", "same-origin", "include"],
+    cache: ["default", "no-store", "reload", "no-cache", "force-cache"],
+    referrerPolicy: [
+      "", "no-referrer", "no-referrer-when-downgrade", "same-origin", "origin", "strict-origin",
+      "origin-when-cross-origin", "strict-origin-when-cross-origin", "unsafe-url",
+    ],
+  };
+  for (const [member, values] of Object.entries(enums)) {
+    for (const value of values) {
+      assertEquals(new Request(URL_A, { [member]: value })[member], value, `${member}: ${value}`);
+    }
+    assertThrows(() => new Request(URL_A, { [member]: "bogus" }), TypeError, "not a valid enum value", member);
+  }
+  assertEquals(new Request(URL_A, { duplex: "half" }).duplex, "half");
+  assertThrows(() => new Request(URL_A, { duplex: "full" }), TypeError, "RequestDuplex");
+  assertEquals(new Request(URL_A, { priority: "high" }).method, "GET");
+  assertThrows(() => new Request(URL_A, { priority: "urgent" }), TypeError, "RequestPriority");
+});
+
+test("mode navigate is a TypeError", () => {
+  assertThrows(() => new Request(URL_A, { mode: "navigate" }), TypeError, "navigate");
+});
+
+test("only-if-cached needs same-origin mode", () => {
+  assertThrows(() => new Request(URL_A, { cache: "only-if-cached" }), TypeError, "only-if-cached");
+  assertThrows(() => new Request(URL_A, { cache: "only-if-cached", mode: "cors" }), TypeError);
+  assertEquals(new Request(URL_A, { cache: "only-if-cached", mode: "same-origin" }).cache, "only-if-cached");
+});
+
+test("no-cors mode allows only GET, HEAD and POST", () => {
+  for (const method of ["GET", "HEAD", "POST"]) {
+    assertEquals(new Request(URL_A, { mode: "no-cors", method }).mode, "no-cors", method);
+  }
+  for (const method of ["PUT", "DELETE", "PATCH"]) {
+    assertThrows(() => new Request(URL_A, { mode: "no-cors", method }), TypeError, "no-cors", method);
+  }
+});
+
+test("window may only be null", () => {
+  assertEquals(new Request(URL_A, { window: null }).method, "GET");
+  assertEquals(new Request(URL_A, { window: undefined }).method, "GET");
+  assertThrows(() => new Request(URL_A, { window: {} }), TypeError, "window");
+  assertThrows(() => new Request(URL_A, { window: 0 }), TypeError, "window");
+});
+
+test("integrity and keepalive", () => {
+  const request = new Request(URL_A, { integrity: "sha256-abc", keepalive: 1 });
+  assertEquals(request.integrity, "sha256-abc");
+  assertEquals(request.keepalive, true);
+  assertEquals(new Request(URL_A, { keepalive: "" }).keepalive, false);
+});
+
+test("referrer: empty is no referrer, about:client is the client, URLs are resolved", () => {
+  assertEquals(new Request(URL_A, { referrer: "" }).referrer, "");
+  assertEquals(new Request(URL_A, { referrer: "about:client" }).referrer, "about:client");
+  assertEquals(new Request(URL_A, { referrer: " ABOUT:CLIENT " }).referrer, "about:client");
+  assertEquals(new Request(URL_A, { referrer: "https://Other.example/a/../b" }).referrer, "https://other.example/b");
+  assertThrows(() => new Request(URL_A, { referrer: "http://exa mple/" }), TypeError, "Referrer");
+});
+
+test("new Request(request) keeps the input's members; a non-empty init resets referrer and policy", () => {
+  const original = new Request(URL_A, {
+    mode: "same-origin", credentials: "omit", cache: "no-store", integrity: "sha512-x", keepalive: true,
+    referrer: "https://example.com/ref", referrerPolicy: "origin", redirect: "manual",
+  });
+  for (const copy of [new Request(original), new Request(original, {}), new Request(original, { unknown: 1 })]) {
+    assertEquals(copy.mode, "same-origin");
+    assertEquals(copy.credentials, "omit");
+    assertEquals(copy.cache, "no-store");
+    assertEquals(copy.integrity, "sha512-x");
+    assertEquals(copy.keepalive, true);
+    assertEquals(copy.redirect, "manual");
+    assertEquals(copy.referrer, "https://example.com/ref");
+    assertEquals(copy.referrerPolicy, "origin");
+  }
+  const changed = new Request(original, { method: "POST" });
+  assertEquals(changed.referrer, "about:client");
+  assertEquals(changed.referrerPolicy, "");
+  assertEquals(changed.mode, "same-origin", "mode is kept");
+  assertEquals(new Request(original, { referrer: "" }).referrer, "");
+});
+
+test("init.signal: the request's signal follows it", () => {
+  const controller = new AbortController();
+  const request = new Request(URL_A, { signal: controller.signal });
+  assert(request.signal !== controller.signal, "a new dependent signal");
+  assertEquals(request.signal.aborted, false);
+  let events = 0;
+  request.signal.addEventListener("abort", () => events++);
+  const reason = new Error("stop");
+  controller.abort(reason);
+  assertEquals(request.signal.aborted, true);
+  assertEquals(request.signal.reason, reason);
+  assertEquals(events, 1);
+});
+
+test("an already aborted signal gives an aborted request signal", () => {
+  const request = new Request(URL_A, { signal: AbortSignal.abort("why") });
+  assertEquals(request.signal.aborted, true);
+  assertEquals(request.signal.reason, "why");
+});
+
+test("new Request(request) follows the input's signal unless init.signal says otherwise", () => {
+  const controller = new AbortController();
+  const original = new Request(URL_A, { signal: controller.signal });
+  const follower = new Request(original);
+  const detached = new Request(original, { signal: null });
+  const other = new AbortController();
+  const redirected = new Request(original, { signal: other.signal });
+  controller.abort();
+  assertEquals(follower.signal.aborted, true);
+  assertEquals(detached.signal.aborted, false);
+  assertEquals(redirected.signal.aborted, false);
+  other.abort();
+  assertEquals(redirected.signal.aborted, true);
+});
+
+test("init.signal must be an AbortSignal or null", () => {
+  assertThrows(() => new Request(URL_A, { signal: {} }), TypeError, "AbortSignal");
+  assertThrows(() => new Request(URL_A, { signal: new AbortController() }), TypeError, "AbortSignal");
+  assertEquals(new Request(URL_A, { signal: null }).signal.aborted, false);
+});
+
+test("the new attributes are brand-checked", () => {
+  const names = [
+    "destination", "referrer", "referrerPolicy", "mode", "credentials", "cache", "integrity",
+    "keepalive", "isReloadNavigation", "isHistoryNavigation", "signal", "duplex",
+  ];
+  for (const name of names) {
+    const getter = Object.getOwnPropertyDescriptor(Request.prototype, name).get;
+    assertThrows(() => getter.call({}), TypeError, "Illegal invocation", name);
+  }
+  assertThrows(() => Request.prototype.clone.call({}), TypeError, "Illegal invocation");
+});
+
+// --- Blob, FormData and URLSearchParams bodies ---
+
+test("a Blob body takes its Content-Type from the Blob's type", async () => {
+  const request = post(new Blob(["<p>"], { type: "text/html" }));
+  assertEquals(request.headers.get("content-type"), "text/html");
+  assertEquals(await request.text(), "<p>");
+  assertEquals(post(new Blob(["x"])).headers.has("content-type"), false, "an empty type sets nothing");
+  const explicit = post(new Blob(["x"], { type: "a/b" }), { headers: { "content-type": "c/d" } });
+  assertEquals(explicit.headers.get("content-type"), "c/d");
+});
+
+test("a File body is a Blob body", async () => {
+  const request = post(new File(["f"], "f.bin", { type: "application/x-f" }));
+  assertEquals(request.headers.get("content-type"), "application/x-f");
+  assertEquals(await request.bytes(), new Uint8Array([0x66]));
+});
+
+test("a Blob body shares the Blob's bytes until read, and reading copies", async () => {
+  const blob = new Blob([new Uint8Array([1, 2, 3])]);
+  const request = post(blob);
+  const bytes = await request.bytes();
+  bytes[0] = 9;
+  assertEquals(await blob.bytes(), new Uint8Array([1, 2, 3]), "the Blob is unchanged");
+  const fromBlob = await post(blob).blob();
+  assertEquals(await fromBlob.bytes(), new Uint8Array([1, 2, 3]));
+});
+
+test("a FormData body is multipart/form-data with a boundary", async () => {
+  const form = new FormData();
+  form.append("field", "value");
+  const request = post(form);
+  const contentType = request.headers.get("content-type");
+  const match = /^multipart\/form-data; boundary=(----QuiverFormBoundary[0-9a-f]{24})$/.exec(contentType);
+  assert(match !== null, contentType);
+  const boundary = match[1];
+  assertEquals(await request.text(),
+    `--${boundary}\r\nContent-Disposition: form-data; name="field"\r\n\r\nvalue\r\n--${boundary}--\r\n`);
+  const other = post(form).headers.get("content-type");
+  assert(other !== contentType, "every encoding gets a new boundary");
+});
+
+test("multipart encoding of files: filename and Content-Type (application/octet-stream by default)", async () => {
+  const form = new FormData();
+  form.append("doc", new File(["hello"], "a.txt", { type: "text/plain" }));
+  form.append("raw", new Blob([new Uint8Array([0, 255])]));
+  const request = post(form);
+  const boundary = request.headers.get("content-type").split("boundary=")[1];
+  const bytes = await request.bytes();
+  const text = Array.from(bytes, (b) => String.fromCharCode(b)).join("");
+  assertEquals(text,
+    `--${boundary}\r\nContent-Disposition: form-data; name="doc"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="raw"; filename="blob"\r\nContent-Type: application/octet-stream\r\n\r\n\u0000\u00ff\r\n` +
+    `--${boundary}--\r\n`);
+});
+
+test("multipart encoding escapes names and filenames and normalizes newlines", async () => {
+  const form = new FormData();
+  form.append("a\"b\nc\rd\r\ne", "line1\nline2\rline3\r\nend");
+  form.append("f", new File(["x"], "q\"u\no\rte.txt"));
+  form.append("caf\u00e9", "\u20ac");
+  const request = post(form);
+  const boundary = request.headers.get("content-type").split("boundary=")[1];
+  const text = await request.text();
+  assertEquals(text,
+    `--${boundary}\r\nContent-Disposition: form-data; name="a%22b%0D%0Ac%0D%0Ad%0D%0Ae"\r\n\r\nline1\r\nline2\r\nline3\r\nend\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="q%22u%0Ao%0Dte.txt"\r\nContent-Type: application/octet-stream\r\n\r\nx\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="caf\u00e9"\r\n\r\n\u20ac\r\n` +
+    `--${boundary}--\r\n`);
+});
+
+test("multipart round trip: Request(FormData).formData()", async () => {
+  const form = new FormData();
+  form.append("name", "Ada");
+  form.append("multi", "1");
+  form.append("multi", "2");
+  form.append("empty", "");
+  form.append("upload", new File(["file contents\r\n--not a boundary"], "notes.txt", { type: "text/plain" }));
+  form.append("binary", new Blob([new Uint8Array([0, 13, 10, 45, 45, 255])], { type: "Application/Octet-Stream" }), "data.bin");
+  form.append("tricky \"name\"", "a\nb");
+  form.append("unicode \u00e9", "\u{1F600}");
+  const parsed = await post(form).formData();
+  assert(parsed instanceof FormData);
+  assertEquals([...parsed.keys()], ["name", "multi", "multi", "empty", "upload", "binary", "tricky \"name\"", "unicode \u00e9"]);
+  assertEquals(parsed.get("name"), "Ada");
+  assertEquals(parsed.getAll("multi"), ["1", "2"]);
+  assertEquals(parsed.get("empty"), "");
+  assertEquals(parsed.get("tricky \"name\""), "a\r\nb", "newlines were normalized to CRLF when encoding");
+  assertEquals(parsed.get("unicode \u00e9"), "\u{1F600}");
+  const upload = parsed.get("upload");
+  assert(upload instanceof File);
+  assertEquals(upload.name, "notes.txt");
+  assertEquals(upload.type, "text/plain");
+  assertEquals(await upload.text(), "file contents\r\n--not a boundary");
+  const binary = parsed.get("binary");
+  assertEquals(binary.name, "data.bin");
+  assertEquals(binary.type, "application/octet-stream");
+  assertEquals(await binary.bytes(), new Uint8Array([0, 13, 10, 45, 45, 255]));
+});
+
+test("an empty FormData round-trips", async () => {
+  const request = post(new FormData());
+  const parsed = await request.formData();
+  assertEquals([...parsed], []);
+});
+
+function multipart(boundary, text, extraHeaders = {}) {
+  return post(text, { headers: { "content-type": `multipart/form-data; boundary=${boundary}`, ...extraHeaders } });
+}
+
+test("multipart parsing accepts what other clients send", async () => {
+  const body = [
+    "This is a preamble.\r\n",
+    "--XyZ  \t\r\n",
+    "content-disposition: FORM-DATA;name=plain;  filename =  \"sp ace.txt\"; filename*=UTF-8''ignored\r\n",
+    "X-Other: ignored\r\n",
+    "\r\n",
+    "first\r\n",
+    "--XyZ\r\n",
+    "Content-Disposition: form-data; filename=\"f.csv\"; name=\"second\"\r\n",
+    "Content-Type: TEXT/CSV\r\n",
+    "\r\n",
+    "a,b\r\n",
+    "--XyZ\r\n",
+    "Content-Disposition: form-data; name=\"caf\u00e9\"; unknown\r\n",
+    "\r\n",
+    "\ufeffvalue with BOM\r\n",
+    "--XyZ--\r\n",
+    "This is an epilogue.\r\n--XyZ\r\ngarbage",
+  ].join("");
+  const parsed = await multipart("XyZ", body).formData();
+  assertEquals([...parsed.keys()], ["plain", "second", "caf\u00e9"]);
+  assertEquals(parsed.get("plain").name, "sp ace.txt");
+  assertEquals(parsed.get("plain").type, "text/plain", "text/plain when a file part has no Content-Type");
+  assertEquals(await parsed.get("plain").text(), "first");
+  assertEquals(parsed.get("second").type, "text/csv");
+  assertEquals(parsed.get("caf\u00e9"), "value with BOM");
+});
+
+test("multipart parsing decodes %22, %0D and %0A in quoted names", async () => {
+  const body = "--b\r\nContent-Disposition: form-data; name=\"a%22b%0D%0Ac%41\"; filename=\"x%22y.txt\"\r\n\r\nv\r\n--b--";
+  const parsed = await multipart("b", body).formData();
+  const [[name, file]] = [...parsed];
+  assertEquals(name, "a\"b\r\nc%41");
+  assertEquals(file.name, "x\"y.txt");
+});
+
+test("multipart parsing uses a quoted boundary parameter", async () => {
+  const body = "--a b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--a b--\r\n";
+  const request = post(body, { headers: { "content-type": "multipart/form-data; boundary=\"a b\"" } });
+  assertEquals([...await request.formData()], [["x", "1"]]);
+});
+
+test("malformed multipart bodies are TypeErrors saying what is wrong", async () => {
+  const ok = "Content-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n";
+  const cases = [
+    ["no boundary in the body", "b", "just text", "does not occur"],
+    ["no final boundary", "b", `--b\r\n${ok}`, "without the final boundary"],
+    ["truncated after a boundary", "b", "--b", "without the final boundary"],
+    ["truncated headers", "b", "--b\r\nContent-Disposition: form-data; name=\"a\"", "ends inside a part's headers"],
+    ["no Content-Disposition", "b", "--b\r\nContent-Type: text/plain\r\n\r\nv\r\n--b--", "no Content-Disposition"],
+    ["no name", "b", "--b\r\nContent-Disposition: form-data; filename=\"x\"\r\n\r\nv\r\n--b--", "no name"],
+    ["not form-data", "b", "--b\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nv\r\n--b--", "not form-data"],
+    ["header without colon", "b", "--b\r\nContent-Disposition form-data\r\n\r\nv\r\n--b--", "no colon"],
+    ["bare CR in headers", "b", "--b\r\nX: 1\rY: 2\r\n\r\nv\r\n--b--", "CR without LF"],
+    ["unterminated quote", "b", "--b\r\nContent-Disposition: form-data; name=\"a\r\n\r\nv\r\n--b--", "unterminated"],
+    ["garbage after the boundary", "b", `--bX\r\n${ok}--b--`, "not followed by CRLF"],
+    ["two Content-Dispositions", "b", `--b\r\nContent-Disposition: form-data; name="x"\r\n${ok}--b--`, "two Content-Disposition"],
+  ];
+  for (const [label, boundary, body, message] of cases) {
+    const request = multipart(boundary, body);
+    await assertRejects(() => request.formData(), TypeError, message, label);
+    assertEquals(request.bodyUsed, true, `${label}: the body is used even when parsing fails`);
+  }
+});
+
+test("formData() needs a usable Content-Type", async () => {
+  await assertRejects(() => post("a=1").formData(), TypeError, "multipart/form-data or application/x-www-form-urlencoded, not text/plain");
+  await assertRejects(() => new Request(URL_A).formData(), TypeError, "Content-Type");
+  await assertRejects(() => post("x", { headers: { "content-type": "multipart/form-data" } }).formData(), TypeError, "no boundary parameter");
+  await assertRejects(() => post("x", { headers: { "content-type": "multipart/form-data; boundary=\"\"" } }).formData(), TypeError, "boundary is empty");
+  await assertRejects(() => post("x", { headers: { "content-type": "multipart/form-data; boundary=b" } }).formData(), TypeError, "does not occur");
+});
+
+test("a large multipart body with many parts parses in linear time", async () => {
+  const form = new FormData();
+  for (let i = 0; i < 2000; i++) form.append(`k${i}`, `${"\r\n-".repeat(20)}${i}`);
+  form.append("big", new File([new Uint8Array(1 << 20).fill(13)], "cr.bin"));
+  const parsed = await post(form).formData();
+  assertEquals(parsed.getAll("k1999")[0].endsWith("1999"), true);
+  assertEquals(parsed.get("big").size, 1 << 20);
+});
+
+test("parsed files share the body's bytes; the Request cannot be read again", async () => {
+  const form = new FormData();
+  form.append("f", new File(["abc"], "f"));
+  const request = post(form);
+  const parsed = await request.formData();
+  assertEquals(request.bodyUsed, true);
+  await assertRejects(() => request.formData(), TypeError, "already been used");
+  assertEquals(await parsed.get("f").text(), "abc");
+});
+
+test("a URLSearchParams body is application/x-www-form-urlencoded", async () => {
+  if (typeof URLSearchParams !== "function") return; // until the URL implementation lands
+  const request = post(new URLSearchParams([["a", "1 2"], ["b", "\u00e9&"]]));
+  assertEquals(request.headers.get("content-type"), "application/x-www-form-urlencoded;charset=UTF-8");
+  assertEquals(await request.text(), "a=1+2&b=%C3%A9%26");
+});
+
+test("formData() of an application/x-www-form-urlencoded body", async () => {
+  const request = post("a=1&b=%C3%A9+x&a=2&&c", { headers: { "content-type": "application/x-www-form-urlencoded" } });
+  if (typeof __internals.urlencodedParse !== "function") {
+    await assertRejects(() => request.formData(), TypeError, "URLSearchParams is not available");
+    return;
+  }
+  const parsed = await request.formData();
+  assertEquals([...parsed], [["a", "1"], ["b", "\u00e9 x"], ["a", "2"], ["c", ""]]);
+});
+
+test("blob() of a request", async () => {
+  const request = post(new Uint8Array([1, 2]), { headers: { "content-type": "Application/X-Thing; A=B" } });
+  const blob = await request.blob();
+  assertEquals(blob.type, "application/x-thing;a=B");
+  assertEquals(await blob.bytes(), new Uint8Array([1, 2]));
+  assertEquals(request.bodyUsed, true);
+  await assertRejects(() => request.blob(), TypeError, "already been used");
+});
+
+test("a Blob or FormData body with GET or HEAD is a TypeError", () => {
+  assertThrows(() => new Request(URL_A, { body: new Blob(["x"]) }), TypeError, "GET/HEAD");
+  assertThrows(() => new Request(URL_A, { method: "HEAD", body: new FormData() }), TypeError, "GET/HEAD");
+});
+
+// --- clone() ---
+
+test("clone() copies the request and shares the body", async () => {
+  const controller = new AbortController();
+  const original = new Request("https://example.com/c", {
+    method: "PUT", body: "shared body", headers: { "x-a": "1" }, redirect: "manual", mode: "same-origin",
+    credentials: "include", cache: "no-cache", integrity: "i", keepalive: true, referrer: "",
+    referrerPolicy: "no-referrer", signal: controller.signal,
+  });
+  const clone = original.clone();
+  assert(clone instanceof Request);
+  for (const name of ["method", "url", "redirect", "mode", "credentials", "cache", "integrity", "keepalive", "referrer", "referrerPolicy"]) {
+    assertEquals(clone[name], original[name], name);
+  }
+  assertEquals([...clone.headers], [...original.headers]);
+  assert(clone.headers !== original.headers);
+  clone.headers.set("x-a", "2");
+  assertEquals(original.headers.get("x-a"), "1", "headers are copied");
+  assertEquals(await clone.text(), "shared body");
+  assertEquals(clone.bodyUsed, true);
+  assertEquals(original.bodyUsed, false, "reading the clone leaves the original unread");
+  assertEquals(await original.text(), "shared body");
+  assert(clone.signal !== original.signal);
+  controller.abort();
+  assertEquals(clone.signal.aborted, true, "the clone's signal follows the original's");
+});
+
+test("clone() of a used request is a TypeError", async () => {
+  const request = post("x");
+  await request.text();
+  assertThrows(() => request.clone(), TypeError, "already used");
+  const transferred = post("y");
+  new Request(transferred);
+  assertThrows(() => transferred.clone(), TypeError, "already used");
+});
+
+test("clone() of a bodyless request can be done any number of times", () => {
+  const request = new Request(URL_A);
+  const a = request.clone();
+  const b = request.clone();
+  assertEquals(a.bodyUsed, false);
+  assertEquals(b.url, URL_A);
+});
+
+test("clones of a byte body hand out separate buffers", async () => {
+  const request = post(new Uint8Array([1, 2, 3]));
+  const clone = request.clone();
+  const first = new Uint8Array(await clone.arrayBuffer());
+  first[0] = 99;
+  const second = await request.bytes();
+  assertEquals(second, new Uint8Array([1, 2, 3]));
+  second[1] = 98;
+  assertEquals(first, new Uint8Array([99, 2, 3]));
+});
+
+test("a clone of a clone shares the body too", async () => {
+  const request = post("abc");
+  const a = request.clone();
+  const b = a.clone();
+  assertEquals(await b.text(), "abc");
+  assertEquals(await a.text(), "abc");
+  assertEquals(await request.text(), "abc");
+});
+
+test("clone() of a FormData request parses on both sides", async () => {
+  const form = new FormData();
+  form.append("f", new File(["content"], "c.txt", { type: "text/plain" }));
+  const request = post(form);
+  const clone = request.clone();
+  const [a, b] = [await request.formData(), await clone.formData()];
+  assertEquals(await a.get("f").text(), "content");
+  assertEquals(await b.get("f").text(), "content");
+});
+
+test("Request prints as before", () => {
+  const logs = captureLogs(() => console.log(new Request(URL_A)));
+  assert(logs[0][1].startsWith("Request {"), logs[0][1]);
+  assert(logs[0][1].includes("method: 'GET'"), logs[0][1]);
 });

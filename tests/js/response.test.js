@@ -13,7 +13,12 @@ test("Response is installed like a Web IDL interface", () => {
   assertEquals(Response.json.length, 1);
   assertEquals(Response.redirect.length, 1);
   assertEquals(Response.error.length, 0);
-  assertEquals("clone" in Response.prototype, false, "clone() comes in a later change");
+  for (const name of ["arrayBuffer", "blob", "bytes", "clone", "formData", "json", "text"]) {
+    const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, name);
+    assertEquals(typeof descriptor.value, "function", name);
+    assertEquals(descriptor.value.length, 0, name);
+    assertEquals(descriptor.enumerable, true, name);
+  }
 });
 
 test("Response has the attributes as enumerable getters", () => {
@@ -358,4 +363,151 @@ test("large bodies round-trip", async () => {
   const copy = await new Response(bytes).bytes();
   assertEquals(copy.length, bytes.length);
   assertEquals(copy[12345], 12345 & 0xff);
+});
+
+// --- Blob, FormData bodies and body readers ---
+
+test("a Blob body, with its type as Content-Type", async () => {
+  const response = new Response(new Blob(["{\"a\":1}"], { type: "application/json" }));
+  assertEquals(response.headers.get("content-type"), "application/json");
+  assertEquals(await response.json(), { a: 1 });
+  assertEquals(new Response(new Blob(["x"])).headers.has("content-type"), false);
+});
+
+test("a sliced Blob body has exactly the slice's bytes", async () => {
+  const blob = new Blob(["0123456789"]).slice(2, 5, "text/x-digits");
+  const response = new Response(blob);
+  assertEquals(response.headers.get("content-type"), "text/x-digits");
+  assertEquals(await response.text(), "234");
+});
+
+test("a FormData body round-trips through formData()", async () => {
+  const form = new FormData();
+  form.append("k", "v");
+  form.append("f", new Blob(["data"], { type: "image/png" }), "pic.png");
+  const response = new Response(form);
+  assert(response.headers.get("content-type").startsWith("multipart/form-data; boundary="));
+  const parsed = await response.formData();
+  assertEquals(parsed.get("k"), "v");
+  assertEquals(parsed.get("f").name, "pic.png");
+  assertEquals(parsed.get("f").type, "image/png");
+  assertEquals(parsed.get("f").size, 4);
+});
+
+test("later changes to a FormData do not change a body made from it", async () => {
+  const form = new FormData();
+  form.append("a", "1");
+  const response = new Response(form);
+  form.append("b", "2");
+  assertEquals([...await response.formData()], [["a", "1"]]);
+});
+
+test("blob() takes the type from Content-Type and the bytes from the body", async () => {
+  const response = new Response("text body", { headers: { "content-type": "text/markdown; charset=UTF-8" } });
+  const blob = await response.blob();
+  assert(blob instanceof Blob);
+  assertEquals(blob.type, "text/markdown;charset=UTF-8");
+  assertEquals(await blob.text(), "text body");
+  assertEquals((await new Response(new Uint8Array([1])).blob()).type, "");
+  assertEquals((await new Response(null).blob()).size, 0);
+});
+
+test("blob() of a Blob body keeps sharing the bytes", async () => {
+  const original = new Blob(["shared"]);
+  const blob = await new Response(original).blob();
+  assertEquals(await blob.text(), "shared");
+  if (__internals !== undefined) {
+    assertEquals(__internals.blobData(blob), __internals.blobData(original));
+  }
+});
+
+test("formData() on a Response with another type is a TypeError", async () => {
+  await assertRejects(() => new Response("{}", { headers: { "content-type": "application/json" } }).formData(), TypeError, "application/json");
+  await assertRejects(() => Response.json({}).formData(), TypeError);
+});
+
+test("Blob and FormData bodies with a null body status are TypeErrors", () => {
+  for (const status of [204, 205, 304]) {
+    assertThrows(() => new Response(new Blob([]), { status }), TypeError, "null body status");
+    assertThrows(() => new Response(new FormData(), { status }), TypeError, "null body status");
+  }
+});
+
+test("body methods reject with a TypeError on a used body, whatever the reader", async () => {
+  const readers = ["text", "json", "arrayBuffer", "bytes", "blob", "formData"];
+  for (const first of readers) {
+    const response = new Response("a=1", { headers: { "content-type": "multipart/form-data; boundary=x" } });
+    try {
+      await response[first]();
+    } catch {
+      // formData() and json() fail on this body; the body is still used.
+    }
+    assertEquals(response.bodyUsed, true, first);
+    for (const second of readers) {
+      await assertRejects(() => response[second](), TypeError, "already been used", `${first} then ${second}`);
+    }
+  }
+});
+
+// --- clone() ---
+
+test("clone() copies status, statusText, headers and type and shares the body", async () => {
+  const response = new Response("payload", { status: 201, statusText: "Made", headers: { "x-a": "1" } });
+  const clone = response.clone();
+  assert(clone instanceof Response);
+  assertEquals(clone.status, 201);
+  assertEquals(clone.statusText, "Made");
+  assertEquals(clone.type, "default");
+  assertEquals(clone.ok, true);
+  assertEquals([...clone.headers], [...response.headers]);
+  clone.headers.set("x-a", "2");
+  assertEquals(response.headers.get("x-a"), "1");
+  assertEquals(await clone.text(), "payload");
+  assertEquals(response.bodyUsed, false);
+  assertEquals(await response.text(), "payload");
+});
+
+test("clone() of a used response is a TypeError", async () => {
+  const response = new Response("x");
+  await response.arrayBuffer();
+  assertThrows(() => response.clone(), TypeError, "already used");
+});
+
+test("clone() keeps immutable headers immutable", () => {
+  const redirect = Response.redirect("https://example.com/", 301).clone();
+  assertEquals(redirect.status, 301);
+  assertEquals(redirect.headers.get("location"), "https://example.com/");
+  assertThrows(() => redirect.headers.set("x", "y"), TypeError, "immutable");
+  const error = Response.error().clone();
+  assertEquals(error.type, "error");
+  assertEquals(error.status, 0);
+  assertThrows(() => error.headers.append("x", "y"), TypeError, "immutable");
+});
+
+test("clones hand out separate buffers", async () => {
+  const response = new Response(new Uint8Array([5, 6]));
+  const clone = response.clone();
+  const a = await response.bytes();
+  const b = new Uint8Array(await clone.arrayBuffer());
+  a[0] = 0;
+  assertEquals(b, new Uint8Array([5, 6]));
+  assert(a.buffer !== b.buffer);
+});
+
+test("reading both clones of a Blob body", async () => {
+  const response = new Response(new Blob(["ab", "cd"]));
+  const clone = response.clone();
+  assertEquals(await clone.text(), "abcd");
+  assertEquals(await (await response.blob()).text(), "abcd");
+});
+
+test("clone() of Response.json keeps the body and content-type", async () => {
+  const clone = Response.json({ x: [1] }).clone();
+  assertEquals(clone.headers.get("content-type"), "application/json");
+  assertEquals(await clone.json(), { x: [1] });
+});
+
+test("clone() is brand-checked", () => {
+  assertThrows(() => Response.prototype.clone.call({}), TypeError, "Illegal invocation");
+  assertThrows(() => Response.prototype.clone.call(new Request("https://example.com/")), TypeError, "Illegal invocation");
 });

@@ -8,15 +8,22 @@
 // dispatch do not run in it; listeners removed during it do not run anymore.
 //
 // "Report the exception" (https://html.spec.whatwg.org/#report-the-exception): an exception
-// thrown by a listener (or by a non-callable `handleEvent`) is logged as
-// ops.log("error", "Uncaught " + stack) and does not stop the other listeners; no "error" event.
+// thrown by a listener (or by a non-callable `handleEvent`) does not stop the other listeners; it
+// fires an ErrorEvent at globalThis and, unless cancelled, is logged as
+// ops.log("error", "Uncaught " + stack) (45_global_scope.js installs that through
+// setReportExceptionHook; before it loads, the exception is only logged).
+//
+// globalThis is an EventTarget too (the [Global] interface of HTML): its listener lists live
+// here, and the EventTarget methods called with an undefined or null `this` (a bare
+// `addEventListener(…)` in a module) act on globalThis, as Web IDL says for [Global] interfaces.
 // Deviations: no `window.event`; `passive` defaults to false (no touch/wheel events here);
 // timeStamp is full precision (no coarsening) relative to performance.timeOrigin.
 //
 // Exports on `internals`: Event, EventTarget, highResTimeOrigin, highResNow() (ms since the time
 // origin), reportException(error), isEvent(v), isEventTarget(v), createTrustedEvent(type),
 // fireEvent(target, type), addEventListenerInternal(target, type, callback, flattenedOptions),
-// defineEventHandler(prototype, name).
+// defineEventHandler(prototype, name), describeException(error), setReportExceptionHook(fn),
+// dispatchEvent(target, event), setEventTrusted(event).
 
 const {
   DateNow,
@@ -61,7 +68,11 @@ function describeException(error) {
   }
 }
 
+// Replaced by 45_global_scope.js with one that first fires `error` at globalThis.
+let reportHook = null;
+
 function reportException(error) {
+  if (reportHook !== null) return reportHook(error);
   ops.log("error", `Uncaught ${describeException(error)}`);
 }
 
@@ -379,6 +390,11 @@ function dispatch(target, event) {
   return !state.canceled;
 }
 
+// globalThis's EventTarget state (the global proxy cannot carry the private fields).
+const globalObject = globalThis;
+const globalListeners = [];
+const globalHandlers = { __proto__: null };
+
 class EventTarget {
   #listeners = [];
   #handlers = { __proto__: null };
@@ -386,7 +402,8 @@ class EventTarget {
   constructor() {}
 
   addEventListener(type, callback, options = undefined) {
-    if (!isEventTarget(this)) throw illegalInvocation();
+    const target = this ?? globalObject;
+    if (!isEventTarget(target)) throw illegalInvocation();
     const prefix = "Failed to execute 'addEventListener' on 'EventTarget'";
     requiredArguments(arguments.length, 2, prefix);
     const typeString = toDOMString(type, prefix, "Argument 1");
@@ -394,11 +411,12 @@ class EventTarget {
       throw new TypeError(`${prefix}: The callback provided as parameter 2 is not an object.`);
     }
     const flattened = flattenMore(options, prefix);
-    addEventListenerInternal(this, typeString, callback ?? null, flattened);
+    addEventListenerInternal(target, typeString, callback ?? null, flattened);
   }
 
   removeEventListener(type, callback, options = undefined) {
-    if (!isEventTarget(this)) throw illegalInvocation();
+    const target = this ?? globalObject;
+    if (!isEventTarget(target)) throw illegalInvocation();
     const prefix = "Failed to execute 'removeEventListener' on 'EventTarget'";
     requiredArguments(arguments.length, 2, prefix);
     const typeString = toDOMString(type, prefix, "Argument 1");
@@ -407,18 +425,19 @@ class EventTarget {
     }
     const capture = flattenCapture(options);
     if (callback === null || callback === undefined) return;
-    const list = this.#listeners;
+    const list = listenersOf(target);
     for (let i = 0; i < list.length; i++) {
       const listener = list[i];
       if (listener.type === typeString && listener.callback === callback && listener.capture === capture) {
-        removeListenerRecord(this, listener);
+        removeListenerRecord(target, listener);
         return;
       }
     }
   }
 
   dispatchEvent(event) {
-    if (!isEventTarget(this)) throw illegalInvocation();
+    const target = this ?? globalObject;
+    if (!isEventTarget(target)) throw illegalInvocation();
     const prefix = "Failed to execute 'dispatchEvent' on 'EventTarget'";
     requiredArguments(arguments.length, 1, prefix);
     if (!isEvent(event)) throw new TypeError(`${prefix}: parameter 1 is not of type 'Event'.`);
@@ -427,13 +446,13 @@ class EventTarget {
       throw new internals.DOMException(`${prefix}: The event is already being dispatched.`, "InvalidStateError");
     }
     state.isTrusted = false;
-    return dispatch(this, event);
+    return dispatch(target, event);
   }
 
   static {
-    isEventTarget = (value) => isObject(value) && #listeners in value;
-    listenersOf = (target) => target.#listeners;
-    handlersOf = (target) => target.#handlers;
+    isEventTarget = (value) => isObject(value) && (#listeners in value || value === globalObject);
+    listenersOf = (target) => (target === globalObject ? globalListeners : target.#listeners);
+    handlersOf = (target) => (target === globalObject ? globalHandlers : target.#handlers);
   }
 }
 
@@ -509,3 +528,11 @@ internals.createTrustedEvent = createTrustedEvent;
 internals.fireEvent = fireEvent;
 internals.addEventListenerInternal = addEventListenerInternal;
 internals.defineEventHandler = defineEventHandler;
+internals.describeException = describeException;
+internals.dispatchEvent = dispatch; // (target, event) -> !canceled; keeps isTrusted as it is
+internals.setEventTrusted = (event) => {
+  eventState(event).isTrusted = true;
+};
+internals.setReportExceptionHook = (hook) => {
+  reportHook = hook;
+};

@@ -16,7 +16,8 @@
 // rather than in a separately queued task.
 //
 // Exports on `internals`: isAbortSignal(v), abortSignalAborted(signal),
-// addAbortAlgorithm(signal, fn), signalAbort(signal, reason), newAbortSignal().
+// addAbortAlgorithm(signal, fn), signalAbort(signal, reason), newAbortSignal(),
+// createDependentAbortSignal(signals) (https://dom.spec.whatwg.org/#create-a-dependent-abort-signal).
 
 const { MathTrunc, NumberIsFinite, ReflectApply, SafeArrayPush, TypeError } = primordials;
 const {
@@ -237,3 +238,4 @@ internals.abortSignalAborted = (signal) => signalState(signal).reason !== undefi
 internals.addAbortAlgorithm = addAbortAlgorithm;
 internals.signalAbort = signalAbort;
 internals.newAbortSignal = () => new AbortSignal(kInternal);
+internals.createDependentAbortSignal = createDependentSignal;

@@ -21,7 +21,7 @@
 // GB18030-2022's changed mappings). TextEncoderStream/TextDecoderStream are not here.
 //
 // Exports on `internals`: utf8Encode(string) -> Uint8Array, utf8Decode(bytes) -> string (UTF-8
-// decode: BOM stripped, errors replaced), utf8DecodeWithoutBOM(bytes) -> string,
+// decode: BOM stripped, errors replaced; 15_blob.js exports utf8DecodeWithoutBOM),
 // getEncoding(label) -> name | null, isTextEncoder, isTextDecoder.
 
 const {
@@ -316,4 +316,3 @@ internals.isTextDecoder = isTextDecoder;
 internals.getEncoding = getEncoding;
 internals.utf8Encode = (string) => ops.utf8Encode(string);
 internals.utf8Decode = utf8Decode;
-internals.utf8DecodeWithoutBOM = (bytes) => ops.utf8Decode(bytes);

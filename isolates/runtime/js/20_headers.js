@@ -15,7 +15,7 @@
 // next mutation), so changes made while iterating are seen at the iterator's current index.
 //
 // Exports on `internals`: isToken, isHeaders, createHeaders(list, guard), headerList(headers),
-// setHeadersGuard(headers, guard), convertHeadersInit(value, prefix) -> list of pairs,
+// setHeadersGuard(headers, guard), headersGuard(headers), convertHeadersInit(value, prefix) -> list of pairs,
 // fillHeaders(headers, list), appendHeader(headers, name, value), headersContain(headers, name),
 // sortAndCombineHeaders(headers) -> list of pairs.
 
@@ -151,6 +151,7 @@ let isHeaders;
 let headerList;
 let createHeaders;
 let setHeadersGuard;
+let headersGuard;
 let appendHeader;
 let headersContain;
 let sortAndCombineHeaders;
@@ -176,6 +177,7 @@ class Headers {
     setHeadersGuard = (headers, guard) => {
       headers.#guard = guard;
     };
+    headersGuard = (headers) => headers.#guard;
     // https://fetch.spec.whatwg.org/#concept-headers-append
     appendHeader = (headers, name, value) => {
       value = normalizeValue(value);
@@ -400,6 +402,7 @@ internals.isHeaders = isHeaders;
 internals.createHeaders = createHeaders;
 internals.headerList = headerList;
 internals.setHeadersGuard = setHeadersGuard;
+internals.headersGuard = headersGuard;
 internals.convertHeadersInit = convertHeadersInit;
 internals.fillHeaders = fill;
 internals.appendHeader = appendHeader;

@@ -1,15 +1,20 @@
 // The Response class (https://fetch.spec.whatwg.org/#response-class).
 //
-// Supported: new Response(body, init) with a string, ArrayBuffer, ArrayBufferView, null or
-// undefined body and the init members headers, status and statusText; Response.json(),
-// Response.redirect(), Response.error(); the attributes type, url, redirected, status, ok,
-// statusText, headers, body and bodyUsed; the body methods (22_body.js).
-// Not yet (a later change): clone().
+// new Response(body, init) with any BodyInit (22_body.js) and the init members headers, status
+// (200-599, else RangeError) and statusText (a reason-phrase, else TypeError); a body with a null
+// body status (101, 103, 204, 205, 304) is a TypeError. Response.json(), Response.redirect(),
+// Response.error(); the attributes type, url, redirected, status, ok, statusText, headers, body and
+// bodyUsed; the body methods (22_body.js); clone(), which shares the body's bytes.
+//
+// Deviations: responses made by this runtime have an empty URL list, so `url` is "" and
+// `redirected` false (fetch() will set them); the `body` getter is null until ReadableStream
+// exists.
 //
 // Exports on `internals`: isResponse, responseParts(response) -> { type, status, statusText,
 // headers, body } (body: InnerBody or null).
 
 const {
+  ArrayCopy,
   JSONStringify,
   StringPrototypeCharCodeAt,
   RangeError,
@@ -33,7 +38,9 @@ const {
   createHeaders,
   extractBody,
   fillHeaders,
+  headerList,
   headersContain,
+  headersGuard,
   installBodyMixin,
   parseUrlAgainstBase,
   setHeadersGuard,
@@ -77,6 +84,7 @@ const kInternal = { __proto__: null };
 
 let isResponse;
 let getResponseBody;
+let getResponseHeaders;
 let responseParts;
 let describeResponse;
 
@@ -164,6 +172,7 @@ class Response {
       if (!isResponse(value)) throw illegalInvocation();
       return value.#body;
     };
+    getResponseHeaders = (response) => response.#headers;
     responseParts = (response) => ({
       __proto__: null,
       type: response.#type,
@@ -215,9 +224,24 @@ class Response {
     if (!isResponse(this)) throw illegalInvocation();
     return this.#headers;
   }
+
+  // https://fetch.spec.whatwg.org/#dom-response-clone
+  clone() {
+    if (!isResponse(this)) throw illegalInvocation();
+    if (this.#body !== null && this.#body.used) {
+      throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
+    }
+    const clone = new Response(kInternal);
+    clone.#type = this.#type;
+    clone.#status = this.#status;
+    clone.#statusText = this.#statusText;
+    clone.#headers = createHeaders(ArrayCopy(headerList(this.#headers)), headersGuard(this.#headers));
+    clone.#body = this.#body === null ? null : this.#body.clone();
+    return clone;
+  }
 }
 
-installBodyMixin(Response.prototype, getResponseBody);
+installBodyMixin(Response.prototype, getResponseBody, getResponseHeaders);
 configureInterface(Response, "Response");
 installGlobal("Response", Response);
 

@@ -13,8 +13,10 @@
 //   waitUntilSettled(ctx) -> Promise<void> (extra, optional for the host): fulfills once every
 //       promise passed to ctx.waitUntil() so far, and any added while waiting, has settled.
 //   responseRecord(value) -> [status, statusText, headersFlat, body]
-//       body: null, a string (the host encodes it to UTF-8) or a Uint8Array. Marks the
-//       response's body as used. Throws a TypeError for anything that cannot be sent.
+//       body: null, a string (the host encodes it to UTF-8), a Uint8Array, or an array of
+//       Uint8Arrays to send one after the other (Blob and FormData bodies: their chunks, which
+//       the host copies and must not keep). Marks the response's body as used. Throws a
+//       TypeError for anything that cannot be sent.
 
 const {
   ObjectGetPrototypeOf,
@@ -33,6 +35,7 @@ const {
 } = internals.webidl;
 const {
   InnerBody,
+  bodySourceChunks,
   createIncomingRequest,
   formatLogArgs,
   isResponse,
@@ -155,7 +158,7 @@ function responseRecord(value) {
   let body = null;
   if (parts.body !== null) {
     if (parts.body.used) throw new TypeError("Response body has already been used");
-    body = parts.body.take();
+    body = bodySourceChunks(parts.body.take());
   }
   const pairs = sortAndCombineHeaders(parts.headers);
   const headersFlat = [];

@@ -285,7 +285,7 @@ export default {
   },
 };)js",
                         {}, {1000, 128, 1, 10});
-  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(created.ok()) << created.error().code << ":" << created.error().message;
   auto& f = *created;
   std::optional<isolates::InvokeResponse> answer;
   f->invoke(request("GET", "http://h/"), [&](isolates::InvokeResponse r) { answer = r; });

@@ -4,6 +4,7 @@
 // console output produced while tests run is captured into globalThis.__capturedLogs as
 // [level, text] pairs. Conformance files also get tests/conformance/wpt.js and read the
 // web-platform-tests' JSON vectors through __readConformanceFile (see conformanceDir()).
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "host/log.h"
 #include "isolates/isolate_holder.h"
+#include "isolates/platform.h"
 #include "isolates/runtime/ops.h"
 #include "isolates/runtime/runtime.h"
 #include "isolates/v8_util.h"
@@ -158,6 +160,7 @@ FileResult runFile(const std::filesystem::path& file) {
       return result;
     }
     isolate->PerformMicrotaskCheckpoint();
+    (*runtime)->processRejections(isolate, context);
   }
   v8::Local<v8::Value> run_fn, promise_value;
   if (!context->Global()->Get(context, isolates::v8str(isolate, "__runTests")).ToLocal(&run_fn) ||
@@ -170,9 +173,15 @@ FileResult runFile(const std::filesystem::path& file) {
     return result;
   }
   auto promise = promise_value.As<v8::Promise>();
-  // No timers or I/O exist inside the harness: every test settles through microtasks.
-  for (int i = 0; i < 1000 && promise->State() == v8::Promise::kPending; ++i) {
+  // No timers or I/O exist inside the harness: every test settles through microtasks and V8's
+  // own foreground tasks (an asynchronous WebAssembly compile), run here as quiverd's loop would.
+  auto tasks = isolates::foregroundTasks(isolate);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (promise->State() == v8::Promise::kPending && std::chrono::steady_clock::now() < deadline) {
     isolate->PerformMicrotaskCheckpoint();
+    (*runtime)->processRejections(isolate, context);
+    tasks->runDue();
+    if (promise->State() == v8::Promise::kPending) tasks->waitForTask(std::chrono::milliseconds(5));
   }
   if (promise->State() != v8::Promise::kFulfilled) {
     result.error = promise->State() == v8::Promise::kPending
