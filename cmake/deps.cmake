@@ -26,7 +26,7 @@ find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(Threads REQUIRED)
-# ICU: IDNA (UTS #46) for URL hosts. The same libicu72 that libnode itself links.
+# ICU: the same libicu72 libnode links (TextDecoder's legacy encodings; URL's IDNA).
 find_package(ICU COMPONENTS uc i18n REQUIRED)
 
 # --- V8: the one inside libnode.so.108.

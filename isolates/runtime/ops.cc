@@ -35,46 +35,6 @@ void opLog(const v8::FunctionCallbackInfo<v8::Value>& args) {
   host->onConsole(parseLevel(level), text);
 }
 
-// ops.utf8Encode(string) -> Uint8Array. Lone surrogates become U+FFFD.
-void opUtf8Encode(const v8::FunctionCallbackInfo<v8::Value>& args) {
-  v8::Isolate* isolate = args.GetIsolate();
-  if (args.Length() < 1 || !args[0]->IsString()) {
-    return throwTypeError(isolate, "ops.utf8Encode(string) takes a string");
-  }
-  auto s = args[0].As<v8::String>();
-  size_t length = s->Utf8Length(isolate);
-  auto store = v8::ArrayBuffer::NewBackingStore(isolate, length);
-  s->WriteUtf8(isolate, static_cast<char*>(store->Data()), static_cast<int>(length), nullptr,
-               v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
-  auto buffer = v8::ArrayBuffer::New(isolate, std::move(store));
-  args.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, length));
-}
-
-// ops.utf8Decode(bufferSource) -> string. Invalid sequences become U+FFFD; a BOM is kept.
-void opUtf8Decode(const v8::FunctionCallbackInfo<v8::Value>& args) {
-  v8::Isolate* isolate = args.GetIsolate();
-  const char* data = nullptr;
-  size_t length = 0;
-  if (args.Length() >= 1 && args[0]->IsArrayBufferView()) {
-    auto view = args[0].As<v8::ArrayBufferView>();
-    data = static_cast<const char*>(view->Buffer()->Data()) + view->ByteOffset();
-    length = view->ByteLength();
-  } else if (args.Length() >= 1 && args[0]->IsArrayBuffer()) {
-    auto buffer = args[0].As<v8::ArrayBuffer>();
-    data = static_cast<const char*>(buffer->Data());
-    length = buffer->ByteLength();
-  } else {
-    return throwTypeError(isolate, "ops.utf8Decode(buffer) takes an ArrayBuffer or a view");
-  }
-  v8::Local<v8::String> out;
-  if (!v8::String::NewFromUtf8(isolate, length ? data : "", v8::NewStringType::kNormal,
-                               static_cast<int>(length))
-           .ToLocal(&out)) {
-    return;  // RangeError (string too long) already thrown
-  }
-  args.GetReturnValue().Set(out);
-}
-
 // ops.timerStart(callback, delayMs, repeat) -> id
 void opTimerStart(const v8::FunctionCallbackInfo<v8::Value>& args) {
   v8::Isolate* isolate = args.GetIsolate();
@@ -118,8 +78,6 @@ constexpr Op kOps[] = {
     {"monotonicNow", opMonotonicNow},
     {"timerCancel", opTimerCancel},
     {"timerStart", opTimerStart},
-    {"utf8Decode", opUtf8Decode},
-    {"utf8Encode", opUtf8Encode},
 };
 // clang-format on
 
@@ -130,7 +88,7 @@ std::span<const Op> coreOps() { return kOps; }
 std::span<const Op> runtimeOps() {
   static const std::vector<Op> all = [] {
     std::vector<Op> ops;
-    for (std::span<const Op> area : {coreOps(), cryptoOps(), urlOps()})
+    for (std::span<const Op> area : {coreOps(), cryptoOps(), encodingOps(), cloneOps(), urlOps()})
       ops.insert(ops.end(), area.begin(), area.end());
     return ops;
   }();

@@ -18,6 +18,11 @@ Result<v8::Local<v8::Object>> makeOps(v8::Isolate* isolate, v8::Local<v8::Contex
       return Error{"runtime_error", std::string("cannot create op ") + op.name};
     }
   }
+  v8::Local<v8::Function> host_object;
+  if (!newHostObjectConstructor(isolate, context).ToLocal(&host_object) ||
+      ops->Set(context, v8str(isolate, "HostObject"), host_object).IsNothing()) {
+    return Error{"runtime_error", "cannot create ops.HostObject"};
+  }
   return ops;
 }
 

@@ -517,6 +517,79 @@ declare var Performance: {
 
 declare var performance: Performance;
 
+// Encoding: TextEncoder, TextDecoder, atob, btoa, structuredClone
+// (https://encoding.spec.whatwg.org/, https://html.spec.whatwg.org/#atob,
+// https://html.spec.whatwg.org/#dom-structuredclone)
+// ===========================================================================================
+
+type AllowSharedBufferSource = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
+
+interface TextEncoderEncodeIntoResult {
+  /** UTF-16 code units of the source that were encoded (a surrogate pair counts 2). */
+  read: number;
+  /** Bytes written to the destination; never part of a character. */
+  written: number;
+}
+
+/** UTF-8 only. Lone surrogates are encoded as U+FFFD. */
+interface TextEncoder {
+  readonly encoding: "utf-8";
+  encode(input?: string): Uint8Array;
+  encodeInto(source: string, destination: Uint8Array): TextEncoderEncodeIntoResult;
+}
+
+declare var TextEncoder: {
+  prototype: TextEncoder;
+  new (): TextEncoder;
+};
+
+interface TextDecoderOptions {
+  /** Throw a TypeError on malformed input instead of inserting U+FFFD. */
+  fatal?: boolean;
+  /** Keep a leading byte order mark (UTF-8, UTF-16) in the output. */
+  ignoreBOM?: boolean;
+}
+
+interface TextDecodeOptions {
+  /** More input follows: keep an incomplete sequence at the end for the next call. */
+  stream?: boolean;
+}
+
+/**
+ * Every encoding of the Encoding Standard by any of its labels (case-insensitive, surrounding
+ * ASCII whitespace ignored): utf-8, utf-16le/be, the legacy single-byte encodings, gbk, gb18030,
+ * big5, euc-jp, iso-2022-jp, shift_jis, euc-kr, x-user-defined. An unknown label, or one of
+ * "replacement"'s, is a RangeError.
+ */
+interface TextDecoder {
+  /** The encoding's name, lowercase ("utf-8", "windows-1252", "shift_jis", …). */
+  readonly encoding: string;
+  readonly fatal: boolean;
+  readonly ignoreBOM: boolean;
+  decode(input?: AllowSharedBufferSource, options?: TextDecodeOptions): string;
+}
+
+declare var TextDecoder: {
+  prototype: TextDecoder;
+  new (label?: string, options?: TextDecoderOptions): TextDecoder;
+};
+
+/** Base64 to a "binary string" (one character per byte). Throws an InvalidCharacterError DOMException. */
+declare function atob(data: string): string;
+/** A string of characters U+0000-U+00FF to base64. Throws an InvalidCharacterError DOMException. */
+declare function btoa(data: string): string;
+
+interface StructuredSerializeOptions {
+  /** ArrayBuffers whose memory moves to the clone; they are detached. */
+  transfer?: ArrayBuffer[];
+}
+
+/**
+ * A deep copy through V8's serializer: primitives, plain objects and arrays, Date, RegExp, Map,
+ * Set, ArrayBuffers and views, Error objects, DOMException, boxed primitives, cycles. Functions,
+ * symbols, SharedArrayBuffer and other platform objects throw a DataCloneError DOMException.
+ */
+declare function structuredClone<T = any>(value: T, options?: StructuredSerializeOptions): T;
 // ---------------------------------------------------------------------------------------------
 // The global scope as an EventTarget: "error", "unhandledrejection", "rejectionhandled".
 
@@ -925,7 +998,6 @@ declare var Crypto: {
 };
 
 declare var crypto: Crypto;
-=======
 // ---------------------------------------------------------------------------------------------
 // URL, URLSearchParams, URLPattern (https://url.spec.whatwg.org/, https://urlpattern.spec.whatwg.org/)
 // ---------------------------------------------------------------------------------------------
@@ -1069,3 +1141,5 @@ declare var URLPattern: {
   new (input: URLPatternInput, baseURL: string, options?: URLPatternOptions): URLPattern;
   new (input?: URLPatternInput, options?: URLPatternOptions): URLPattern;
 };
+
+// ====================================================================================

@@ -161,6 +161,28 @@ function poisonMethods(object, keys, label) {
   return patches;
 }
 
+// Inputs for the encoding and clone parts of the workout, made with the real builtins (building
+// typed arrays, Maps and Dates needs builtins the tests patch).
+const mapGet = Function.prototype.call.bind(Map.prototype.get);
+const fixtures = (() => {
+  const bytesOf = (list) => new Uint8Array(list);
+  const map = new Map();
+  const seven = new Uint8Array(1);
+  seven[0] = 7;
+  map.set("k", seven);
+  const cloneSource = { list: [1, "two", new Date(0)], map };
+  cloneSource.self = cloneSource;
+  return {
+    target: new Uint8Array(5),
+    latin: bytesOf([0x80, 0x41]),
+    utf8Head: bytesOf([0xef, 0xbb, 0xbf, 0xe2, 0x82]),
+    utf8Tail: bytesOf([0xac]),
+    sjis: bytesOf([0x82, 0xa0, 0x82]),
+    utf16be: bytesOf([0xd8, 0x3d, 0xde, 0x00]),
+    cloneSource,
+  };
+})();
+
 // A representative workout of the runtime; returns a summary string built with `+` only.
 async function exercise() {
   let out = "";
@@ -285,6 +307,41 @@ async function exercise() {
     out += (error instanceof RealTypeError) + ";";
   }
 
+  // Encoding, base64 and structured clone (inputs built before any patch: see fixtures below).
+  const encoder = new TextEncoder();
+  const encoded = encoder.encode("h\u00e9\u{1F600}");
+  out += encoded[1] + ":" + encoded[6] + ":" + encoded[7] + ";";
+  const into = encoder.encodeInto("a\u{1F600}b", fixtures.target);
+  out += into.read + "," + into.written + ";";
+  const decoder = new TextDecoder(" Latin1 ");
+  out += decoder.encoding + ":" + decoder.decode(fixtures.latin) + ";";
+  const streaming = new TextDecoder("utf-8", { fatal: true });
+  out += streaming.decode(fixtures.utf8Head, { stream: true }) + streaming.decode(fixtures.utf8Tail) + ";";
+  out += new TextDecoder("shift_jis").decode(fixtures.sjis) + ";";
+  out += new TextDecoder("utf-16be").decode(fixtures.utf16be) + ";";
+  try {
+    new TextDecoder("nope");
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealRangeError) + ";";
+  }
+  out += btoa("hi\u00ff") + ";" + atob(" aGk= ") + ";";
+  try {
+    atob("*");
+    out += "no error;";
+  } catch (error) {
+    out += error.name + ";";
+  }
+  const cloned = structuredClone({ source: fixtures.cloneSource, error: new DOMException("m", "AbortError") });
+  out += (cloned.source.self === cloned.source) + ":" + cloned.source.list[1] + ":" +
+    mapGet(cloned.source.map, "k")[0] + ":" + cloned.error.name + ";";
+  try {
+    structuredClone(function f() {});
+    out += "no error;";
+  } catch (error) {
+    out += error.name + ";";
+  }
+
   // Blob, File, FormData, multipart bodies, MIME types, clone() and the other RequestInit members.
   const blob = new Blob(sequence("ab", new RealUint8Array(sequence(0x63)), new Blob(sequence("de"))), { type: "Text/Plain", endings: "native" });
   out += blob.size + " " + blob.type + " " + (await blob.slice(1, -1, "X/Y").text()) + " " + blob.slice(-2).size + ";";
@@ -332,6 +389,7 @@ async function exercise() {
     console.count("c");
     console.countReset("c");
     console.table({ r: { c: 1 } });
+    console.log(new TextDecoder("utf-16"), new TextEncoder());
     console.group("g");
     console.error("e");
     console.groupEnd();
@@ -364,6 +422,8 @@ test("baseline: the workout without patches", async () => {
   assert(baseline.includes(";xn--mnchen-3ya.de;[::1];127.0.0.1;file:///C:/b;true Invalid URL: not a url;"), baseline);
   assert(baseline.includes(";42,x/y,q;false;/books/:id(\\d+)/*;true;api,A/B,1;true;true;"), baseline);
   assert(baseline.includes("searchParams: URLSearchParams { 'a' => '1', 'a' => '2' },"), baseline);
+  assert(baseline.includes(";195:128:undefined;3,5;windows-1252:\u20acA;\u20ac;\u3042\ufffd;\u{1F600};true;aGn/;hi;InvalidCharacterError;true:two:7:AbortError;DataCloneError;"), baseline);
+  assert(baseline.includes("TextDecoder { encoding: 'utf-16le', fatal: false, ignoreBOM: false } TextEncoder { encoding: 'utf-8' }"), baseline);
 });
 
 async function assertSameAsBaseline(patches) {
@@ -435,6 +495,7 @@ test("setters on Object.prototype for indices and member names", async () => {
   const names = [
     "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "headers", "body", "method",
     "status", "statusText", "url", "redirect", "type", "value", "done", "get", "set", "enumerable",
+    "read", "written", "encoding", "fatal", "ignoreBOM", "stream", "transfer", "describe", "revive",
     "writable", "configurable", "length", "name", "message", "list", "source", "used", "chunks",
     "size", "type", "parameters", "subtype", "data", "boundary", "position", "filename",
     "contentType", "lastModified", "shared", "nonEmpty", "signal", "mode", "essence", "reason",

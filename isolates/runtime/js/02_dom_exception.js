@@ -7,10 +7,13 @@
 // and the prototype. Instances are Error-like: DOMException.prototype inherits from
 // Error.prototype (as the spec requires) and each instance gets an own `stack` from V8's
 // Error.captureStackTrace (not in the spec; what browsers and Deno do).
-// Deviation: not serializable (this runtime has no structured clone); QuotaExceededError is still
-// a plain DOMException name with code 22.
+// Instances are platform objects made by internals.createHostObject, so structuredClone() serializes
+// them as the spec says (name and message; a new DOMException of the realm on the other side; see
+// 41_structured_clone.js). Deviation: QuotaExceededError is still a plain DOMException name with
+// code 22.
 //
-// Exports on `internals`: DOMException, isDOMException(value).
+// Exports on `internals`: DOMException, isDOMException(value), and for the serializer
+// domExceptionParts(value) -> [name, message] and reviveDOMException(object, message, name).
 
 const {
   ErrorCaptureStackTrace,
@@ -20,6 +23,7 @@ const {
   ObjectSetPrototypeOf,
 } = primordials;
 const { configureInterface, illegalInvocation, installGlobal, isObject, toDOMString } = internals.webidl;
+const { createHostObject, HostObjectSlots } = internals;
 
 // https://webidl.spec.whatwg.org/#dfn-error-names-table (names with a legacy code only).
 const codes = ObjectFreeze({
@@ -61,37 +65,61 @@ const constants = [
 ];
 
 let isDOMException;
+let domExceptionParts;
+let reviveDOMException;
+let DOMException;
 
-class DOMException {
+// The private state, stamped onto the host object (see 01_host_object.js).
+class DOMExceptionSlots extends HostObjectSlots {
   #message;
   #name;
   #code;
 
-  constructor(message = undefined, name = undefined) {
-    const prefix = "Failed to construct 'DOMException'";
-    this.#message = message === undefined ? "" : toDOMString(message, prefix, "Argument 1");
-    this.#name = name === undefined ? "Error" : toDOMString(name, prefix, "Argument 2");
-    this.#code = codes[this.#name] ?? 0;
-    ErrorCaptureStackTrace(this, DOMException);
-  }
-
-  get name() {
-    if (!isDOMException(this)) throw illegalInvocation();
-    return this.#name;
-  }
-
-  get message() {
-    if (!isDOMException(this)) throw illegalInvocation();
-    return this.#message;
-  }
-
-  get code() {
-    if (!isDOMException(this)) throw illegalInvocation();
-    return this.#code;
+  constructor(object) {
+    super(object);
   }
 
   static {
     isDOMException = (value) => isObject(value) && #code in value;
+    domExceptionParts = (value) => [value.#name, value.#message];
+    // Turns a fresh host object from the structured deserializer into a DOMException in place.
+    reviveDOMException = (object, message, name) => {
+      const self = new DOMExceptionSlots(object);
+      self.#message = message;
+      self.#name = name;
+      self.#code = codes[name] ?? 0;
+      ObjectSetPrototypeOf(self, DOMException.prototype);
+      ErrorCaptureStackTrace(self, reviveDOMException);
+    };
+
+    DOMException = class DOMException {
+      constructor(message = undefined, name = undefined) {
+        const prefix = "Failed to construct 'DOMException'";
+        const convertedMessage = message === undefined ? "" : toDOMString(message, prefix, "Argument 1");
+        const convertedName = name === undefined ? "Error" : toDOMString(name, prefix, "Argument 2");
+        const self = new DOMExceptionSlots(createHostObject(new.target));
+        self.#message = convertedMessage;
+        self.#name = convertedName;
+        self.#code = codes[convertedName] ?? 0;
+        ErrorCaptureStackTrace(self, DOMException);
+        return self;
+      }
+
+      get name() {
+        if (!isDOMException(this)) throw illegalInvocation();
+        return this.#name;
+      }
+
+      get message() {
+        if (!isDOMException(this)) throw illegalInvocation();
+        return this.#message;
+      }
+
+      get code() {
+        if (!isDOMException(this)) throw illegalInvocation();
+        return this.#code;
+      }
+    };
   }
 }
 
@@ -112,3 +140,5 @@ for (let i = 0; i < constants.length; i++) {
 installGlobal("DOMException", DOMException);
 internals.DOMException = DOMException;
 internals.isDOMException = isDOMException;
+internals.domExceptionParts = domExceptionParts;
+internals.reviveDOMException = reviveDOMException;
