@@ -5,11 +5,13 @@
 // Defines on globalThis:
 //   wptData(file) -> the parsed JSON of ../shared/conformance/wpt/<file> (JSON.parse inside V8,
 //                    so lone surrogates survive)
-//   wptTest(file, name, fn)   registers a test for one case of `file`; a name used twice gets a
+//   wptTest(file, name, fn)   registers a test for one case of `file` (counted in the group
+//                             `file`: the host reports pass counts per data file); a name used twice gets a
 //                             " #2", " #3", … suffix. If expectations.json lists the case as
 //                             failing, the harness expects it to fail and an unexpected pass fails.
 //   wptDone(file)             registers the checks on the expectations themselves: every entry
-//                             names a case that exists, and files that must pass 100% have none.
+//                             names a case that exists, and files that must pass 100% have none
+//                             (outside the file's group: the group counts cases only).
 //
 // Host contract: __readConformanceFile(relativePath) -> string, relative to the conformance
 // directory (the one holding README.md and wpt/), and __readRepoFile(relativePath) -> string,
@@ -48,7 +50,7 @@
     const listed = expectedFailures[file];
     const reason = listed !== undefined && Object.prototype.hasOwnProperty.call(listed, unique)
       ? listed[unique] : undefined;
-    registerTest(`${file}: ${unique}`, fn, reason === undefined ? undefined : { expectedFailure: reason });
+    registerTest(`${file}: ${unique}`, fn, { expectedFailure: reason, group: file });
   }
 
   function wptDone(file) {

@@ -4,7 +4,8 @@
 // Defines on globalThis:
 //   test(name, fn, options?)                     registers a test; fn may be async.
 //                                                options.expectedFailure = "reason": the test is
-//                                                known to fail (counted apart); passing fails it
+//                                                known to fail (counted apart); passing fails it.
+//                                                options.group = "name": counted in that group too
 //   assert(condition, message?)
 //   assertEquals(actual, expected, message?)     SameValue, or deep equality for arrays, plain
 //                                                objects, typed arrays and ArrayBuffers
@@ -12,8 +13,8 @@
 //   assertRejects(fnOrPromise, ErrorClass?, messageSubstring?) -> Promise of the error; fails if
 //                                                fn throws synchronously instead of rejecting
 //   captureLogs(fn) -> [[level, text], …]        the ops.log calls made while fn ran
-//   __runTests() -> Promise<{ passed, failed, expectedFailures, failures: [{ name, message }] }>,
-//                                                sequentially
+//   __runTests() -> Promise<{ passed, failed, expectedFailures, failures: [{ name, message }],
+//                   groups: [{ name, passed, failed, expectedFailures }] }>, sequentially
 //
 // Host contract for tests:
 //   globalThis.__capturedLogs  an array the host appends [level, text] to on every ops.log call
@@ -236,7 +237,8 @@
 
   function test(name, fn, options = undefined) {
     const expectedFailure = options === undefined ? undefined : options.expectedFailure;
-    push(tests, { name: String_(name), fn, expectedFailure });
+    const group = options === undefined ? undefined : options.group;
+    push(tests, { name: String_(name), fn, expectedFailure, group });
   }
 
   async function runTests() {
@@ -244,6 +246,18 @@
     let failed = 0;
     let expectedFailures = 0;
     const failures = [];
+    const groups = [];
+    const groupByName = { __proto__: null };
+    const count = (entry, outcome) => {
+      if (entry.group === undefined) return;
+      let group = groupByName[entry.group];
+      if (group === undefined) {
+        group = { name: entry.group, passed: 0, failed: 0, expectedFailures: 0 };
+        groupByName[entry.group] = group;
+        push(groups, group);
+      }
+      group[outcome]++;
+    };
     for (let i = 0; i < tests.length; i++) {
       const entry = tests[i];
       let error = null;
@@ -257,21 +271,25 @@
       if (entry.expectedFailure === undefined) {
         if (!threw) {
           passed++;
+          count(entry, "passed");
         } else {
           failed++;
+          count(entry, "failed");
           push(failures, { name: entry.name, message: errorName(error) });
         }
       } else if (threw) {
         expectedFailures++;
+        count(entry, "expectedFailures");
       } else {
         failed++;
+        count(entry, "failed");
         push(failures, {
           name: entry.name,
           message: `unexpected pass: the expectations list it as failing (${entry.expectedFailure}); remove that entry`,
         });
       }
     }
-    return { passed, failed, expectedFailures, failures };
+    return { passed, failed, expectedFailures, failures, groups };
   }
 
   const define = (name, value) => ObjectDefineProperty(globalObject, name, {

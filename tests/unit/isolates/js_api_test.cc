@@ -130,10 +130,18 @@ class CapturingOpsHost final : public isolates::OpsHost {
   v8::Isolate* isolate_;
 };
 
+struct Counts {
+  std::string name;
+  int passed = 0;
+  int failed = 0;
+  int expected_failures = 0;
+};
+
 struct FileResult {
   int passed = 0;
   int failed = 0;
   int expected_failures = 0;
+  std::vector<Counts> groups;  // per options.group (conformance: per data file)
   std::string failures;
   std::string error;  // the file itself could not run
 };
@@ -209,15 +217,28 @@ FileResult runFile(const std::filesystem::path& file) {
     return result;
   }
   auto summary = promise->Result().As<v8::Object>();
-  auto number = [&](const char* key) {
+  auto number = [&](v8::Local<v8::Object> object, const char* key) {
     v8::Local<v8::Value> v;
-    return summary->Get(context, isolates::v8str(isolate, key)).ToLocal(&v)
+    return object->Get(context, isolates::v8str(isolate, key)).ToLocal(&v)
                ? v->Int32Value(context).FromMaybe(0)
                : 0;
   };
-  result.passed = number("passed");
-  result.failed = number("failed");
-  result.expected_failures = number("expectedFailures");
+  result.passed = number(summary, "passed");
+  result.failed = number(summary, "failed");
+  result.expected_failures = number(summary, "expectedFailures");
+  v8::Local<v8::Value> groups;
+  if (summary->Get(context, isolates::v8str(isolate, "groups")).ToLocal(&groups) &&
+      groups->IsArray()) {
+    auto list = groups.As<v8::Array>();
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::Local<v8::Value> entry, name;
+      if (!list->Get(context, i).ToLocal(&entry) || !entry->IsObject()) continue;
+      auto group = entry.As<v8::Object>();
+      if (!group->Get(context, isolates::v8str(isolate, "name")).ToLocal(&name)) continue;
+      result.groups.push_back({isolates::toUtf8(isolate, name), number(group, "passed"),
+                               number(group, "failed"), number(group, "expectedFailures")});
+    }
+  }
   v8::Local<v8::Value> failures;
   if (summary->Get(context, isolates::v8str(isolate, "failures")).ToLocal(&failures)) {
     v8::Local<v8::String> json;
@@ -277,8 +298,12 @@ TEST_P(ConformanceTest, MatchesExpectations) {
   }
   auto result = runFile(conformanceTestDir() / GetParam());
   ASSERT_TRUE(result.error.empty()) << result.error;
-  std::printf("[ wpt ] %s: %d passed, %d expected failures, %d unexpected\n", GetParam().c_str(),
-              result.passed, result.expected_failures, result.failed);
+  // One line per WPT data file the test file ran.
+  for (const Counts& group : result.groups) {
+    std::printf("[ wpt ] %s: %d passed, %d expected failures, %d unexpected\n",
+                group.name.c_str(), group.passed, group.expected_failures, group.failed);
+  }
+  EXPECT_FALSE(result.groups.empty()) << "the file registered no wptTest";
   EXPECT_GT(result.passed, 0);
   EXPECT_EQ(result.failed, 0) << result.failures;
 }
