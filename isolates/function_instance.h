@@ -89,14 +89,22 @@ class FunctionInstance final : public OpsHost {
   struct Liveness {
     FunctionInstance* instance;
   };
+  // A request lives from invoke() until its response is sent *and* its background work is
+  // over: the promises given to ctx.waitUntil() (and, with streamed bodies, the response body).
+  // Its timers, tasks, CPU budget and wall limit run for that whole life.
   struct RequestState {
-    InvokeCallback done;
+    InvokeCallback done;  // empty once the response is queued
     std::string request_id;
     int64_t cpu_used_ns = 0;
     WallTimer* wall = nullptr;
     std::vector<uint64_t> timers;
     std::vector<uint64_t> off_thread;  // ids of its tasks not completed yet
+    v8::Global<v8::Value> ctx;         // the handler's ExecutionContext
+    int holds = 0;                     // background work still keeping it after its response
+    bool responded() const { return !done; }
   };
+  // What a settled promise the instance watches meant (the callback's data encodes it).
+  enum class Settled : uint64_t { kFulfilled = 0, kRejected = 1, kWaitUntilDone = 2 };
   // A task queued or running. Owns the work while it waits; once on the pool, libuv owns it.
   struct PendingTask {
     uint64_t request;
@@ -112,9 +120,14 @@ class FunctionInstance final : public OpsHost {
   void runEntry(uint64_t owner, const std::function<void()>& body, bool limited = true);
   std::string startup_request_id_;
   void start(uint64_t id, InvokeRequest& request);
-  void watch(uint64_t id, v8::Local<v8::Promise> promise);
+  void watch(uint64_t id, v8::Local<v8::Promise> promise, Settled on_ok, Settled on_err);
   void settle(uint64_t id, v8::Local<v8::Value> value, bool rejected);
+  // respond(): the response is queued; the request ends now unless background work holds it.
+  // finish(): the request ends now; `response` is sent if none was yet. end(): cleanup only.
+  void respond(uint64_t id, InvokeResponse response);
   void finish(uint64_t id, InvokeResponse response);
+  void release(uint64_t id);
+  void end(uint64_t id);
   void fireTimer(Timer* timer);
   void onWallTimeout(uint64_t id);
   void kill(Limit limit, uint64_t owner, const std::string& where);

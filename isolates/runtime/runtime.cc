@@ -75,6 +75,7 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
                {"makeContext", &runtime->make_context_},
                {"responseRecord", &runtime->response_record_},
                {"setBaseUrl", &runtime->set_base_url_},
+               {"waitUntilSettled", &runtime->wait_until_settled_},
                {"processRejections", &runtime->process_rejections_},
                {"reportException", &runtime->report_exception_}};
   for (auto& slot : slots) {

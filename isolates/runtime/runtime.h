@@ -39,6 +39,9 @@ class Runtime {
   v8::Local<v8::Function> makeContext(v8::Isolate* i) const { return make_context_.Get(i); }
   v8::Local<v8::Function> responseRecord(v8::Isolate* i) const { return response_record_.Get(i); }
   v8::Local<v8::Function> setBaseUrl(v8::Isolate* i) const { return set_base_url_.Get(i); }
+  v8::Local<v8::Function> waitUntilSettled(v8::Isolate* i) const {
+    return wait_until_settled_.Get(i);
+  }
   v8::Local<v8::Object> internals(v8::Isolate* i) const { return internals_.Get(i); }
 
   // Delivers the promise rejections recorded since the last call, then runs the microtasks their
@@ -68,6 +71,7 @@ class Runtime {
   v8::Global<v8::Function> make_context_;
   v8::Global<v8::Function> response_record_;
   v8::Global<v8::Function> set_base_url_;
+  v8::Global<v8::Function> wait_until_settled_;
 };
 
 }  // namespace quiver::isolates

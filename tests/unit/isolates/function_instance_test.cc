@@ -299,6 +299,89 @@ export default {
   EXPECT_EQ(logs_.lines.size(), ticks);
 }
 
+// --- ctx.waitUntil: background work after the response ---
+
+TEST_F(FunctionInstanceTest, WaitUntilWorkRunsAfterTheResponseIsSent) {
+  auto f = make(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise((resolve) => setTimeout(() => {
+      console.log("background done for", request.url);
+      resolve();
+    }, 5)));
+    return new Response("sent first");
+  },
+};)js");
+  ASSERT_TRUE(f);
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(request("GET", "http://h/bg", "", "req-bg"),
+            [&](isolates::InvokeResponse r) { answer = r; });
+  // The response is out before the background work; the request lives on until it is done.
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->body, "sent first");
+  EXPECT_EQ(f->inFlight(), 1u);
+  EXPECT_EQ(logs_.all().find("background done"), std::string::npos);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->inFlight() == 0; }));
+  ASSERT_EQ(logs_.lines.size(), 1u);
+  EXPECT_EQ(logs_.lines[0].message, "background done for http://h/bg");
+  EXPECT_EQ(logs_.lines[0].request_id, "req-bg");  // still the request's own log line
+}
+
+TEST_F(FunctionInstanceTest, WithoutWaitUntilTheRequestEndsWithItsResponse) {
+  auto f = make(R"js(
+export default {
+  fetch() {
+    setTimeout(() => console.log("never"), 1);
+    return new Response("ok");
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(f->inFlight(), 0u);
+  EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);  // its timer went with it
+  EXPECT_EQ(logs_.all(), "");
+}
+
+TEST_F(FunctionInstanceTest, WaitUntilWorkIsBoundByTheWallLimit) {
+  auto created = create(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise(() => setInterval(() => {}, 5)));
+    return new Response("ok");
+  },
+};)js",
+                        {}, {1000, 128, 1, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->inFlight() == 0; }));
+  EXPECT_NE(logs_.all().find("its background work (ctx.waitUntil) did not finish within 1 s"),
+            std::string::npos)
+      << logs_.all();
+  EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);
+}
+
+TEST_F(FunctionInstanceTest, WaitUntilCpuCountsAgainstTheRequest) {
+  auto created = create(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise((resolve) => setTimeout(() => { for (;;) {} }, 1)));
+    return new Response("ok");
+  },
+};)js",
+                        {}, {50, 128, 5, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->dead(); }));
+  EXPECT_NE(logs_.all().find("cpu_limit_exceeded"), std::string::npos) << logs_.all();
+}
+
 // --- off-thread tasks (OpsHost::queueOffThread), driven by Web Crypto's PBKDF2 ---
 
 // ?n=<iterations>&k=<count>: starts k PBKDF2 derivations at once (more than 10,000 iterations run
