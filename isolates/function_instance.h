@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/byte_stream.h"
 #include "host/config.h"
 #include "host/function_version.h"
 #include "host/log.h"
@@ -80,6 +81,8 @@ class FunctionInstance final : public OpsHost {
                               bool repeat) override;
   void cancelTimer(uint64_t id) override;
   Result<v8::Local<v8::Promise>> queueOffThread(std::unique_ptr<OffThreadTask> task) override;
+  Result<v8::Local<v8::Promise>> bodyRead(uint64_t handle) override;
+  void bodyCancel(uint64_t handle) override;
 
  private:
   struct Timer;
@@ -104,7 +107,33 @@ class FunctionInstance final : public OpsHost {
     bool responded() const { return !done; }
   };
   // What a settled promise the instance watches meant (the callback's data encodes it).
-  enum class Settled : uint64_t { kFulfilled = 0, kRejected = 1, kWaitUntilDone = 2 };
+  enum class Settled : uint64_t {
+    kFulfilled = 0,
+    kRejected = 1,
+    kWaitUntilDone = 2,
+    kStreamChunk = 3,  // a JsStream's readChunk() promise (the data's id is the stream's)
+  };
+  // Streams between the host and JS (instance_streams.cc). A HostBody is a host::ByteStream
+  // that JS reads through ops.bodyRead (incoming request bodies, fetch() responses); a JsStream
+  // is a JS ReadableStream the host reads through a JsByteStream (response bodies, fetch()
+  // request bodies). Both belong to a request and end with it.
+  struct HostBody {
+    uint64_t request;
+    std::shared_ptr<host::ByteStream> stream;
+    v8::Global<v8::Promise::Resolver> pending;  // the read in progress
+  };
+  struct JsStream {
+    uint64_t request;
+    v8::Global<v8::Object> reader;  // the stream's default reader (the host holds the lock)
+    host::ByteStream::ReadCallback pending;
+    bool holds;  // keeps its request alive after the response (a response body)
+  };
+  class JsByteStream;
+  struct StreamEvent {
+    host::ByteStream::ReadCallback callback;
+    host::ByteStream::Event event;
+    std::string chunk;
+  };
   // A task queued or running. Owns the work while it waits; once on the pool, libuv owns it.
   struct PendingTask {
     uint64_t request;
@@ -128,12 +157,26 @@ class FunctionInstance final : public OpsHost {
   void finish(uint64_t id, InvokeResponse response);
   void release(uint64_t id);
   void end(uint64_t id);
+  // instance_streams.cc
+  uint64_t adoptBody(uint64_t request, std::shared_ptr<host::ByteStream> stream);
+  std::shared_ptr<host::ByteStream> takeHostBody(uint64_t handle);
+  void onHostChunk(uint64_t handle, host::ByteStream::Event event, std::string chunk);
+  std::shared_ptr<host::ByteStream> readFromJs(uint64_t request, v8::Local<v8::Object> reader,
+                                               bool holds);
+  void jsStreamRead(uint64_t id, host::ByteStream::ReadCallback callback);
+  void jsStreamCancel(uint64_t id);
+  void onJsChunk(uint64_t id, v8::Local<v8::Value> value);
+  void endStreams(uint64_t request, const std::string& why);
+  v8::MaybeLocal<v8::Value> hostReadableStream(v8::Local<v8::Context> context, uint64_t handle);
+  Result<std::shared_ptr<host::ByteStream>> bodyStreamOf(uint64_t request,
+                                                         v8::Local<v8::Context> context,
+                                                         v8::Local<v8::Value> stream, bool holds);
   void fireTimer(Timer* timer);
   void onWallTimeout(uint64_t id);
   void kill(Limit limit, uint64_t owner, const std::string& where);
   InvokeResponse limitResponse(Limit limit, const std::string& request_id) const;
-  InvokeResponse toResponse(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
-                            const std::string& request_id);
+  InvokeResponse toResponse(uint64_t id, v8::Local<v8::Context> context,
+                            v8::Local<v8::Value> value, const std::string& request_id);
   InvokeResponse functionError(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
                                const std::string& request_id);
   void log(host::LogLevel level, std::string_view request_id, std::string_view message);
@@ -183,6 +226,9 @@ class FunctionInstance final : public OpsHost {
   std::shared_ptr<ForegroundTaskQueue> tasks_;
   uv_async_t* tasks_async_ = nullptr;
   uv_timer_t* tasks_timer_ = nullptr;
+  std::unordered_map<uint64_t, HostBody> host_bodies_;
+  std::unordered_map<uint64_t, JsStream> js_streams_;
+  std::vector<StreamEvent> stream_events_;  // delivered after the entry, like completions
 };
 
 }  // namespace quiver::isolates

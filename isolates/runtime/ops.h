@@ -54,6 +54,16 @@ class OpsHost {
   // be thrown as a TypeError, outside a request (module top level), in a dying instance, or when
   // the request already has kMaxOffThreadTasksPerRequest tasks that have not completed.
   virtual Result<v8::Local<v8::Promise>> queueOffThread(std::unique_ptr<OffThreadTask> task) = 0;
+
+  // Host bodies (ops_body.cc): bytes the host produces and JS reads (an incoming request's body,
+  // a fetch() response's body), named by a handle the host gave the runtime. bodyRead returns a
+  // promise of the next chunk (a Uint8Array), undefined at the end, or a TypeError; one read at
+  // a time. bodyCancel gives the body up. A host without bodies (the JS test harness) fails.
+  virtual Result<v8::Local<v8::Promise>> bodyRead(uint64_t handle) {
+    (void)handle;
+    return Error{"no_bodies", "this host has no streamed bodies"};
+  }
+  virtual void bodyCancel(uint64_t handle) { (void)handle; }
 };
 
 // Off-thread tasks one request may have outstanding (queued or running) at once.
@@ -79,6 +89,7 @@ std::span<const Op> cryptoOps();    // ops_crypto.cc: Web Crypto (crypto.*, cryp
 std::span<const Op> encodingOps();  // ops_encoding.cc: UTF-8, TextDecoder's decoders, base64
 std::span<const Op> cloneOps();     // ops_clone.cc: structuredClone
 std::span<const Op> urlOps();       // ops_url.cc: IDNA (domain to ASCII) through ICU
+std::span<const Op> bodyOps();      // ops_body.cc: host bodies read from JS
 
 // ops.HostObject (ops_clone.cc): a constructor whose instances V8's serializer treats as host
 // objects (see ops_clone.cc). Not an op: it is made from a FunctionTemplate, once per context.

@@ -90,6 +90,17 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
   return runtime;
 }
 
+v8::MaybeLocal<v8::Function> Runtime::internalFunction(v8::Isolate* isolate,
+                                                     v8::Local<v8::Context> context,
+                                                     const char* name) const {
+  v8::Local<v8::Value> value;
+  if (!internals_.Get(isolate)->Get(context, v8str(isolate, name)).ToLocal(&value) ||
+      !value->IsFunction()) {
+    return {};
+  }
+  return value.As<v8::Function>();
+}
+
 Runtime::~Runtime() {
   if (isolate_ && isolate_->GetData(kRuntimeSlot) == this) {
     isolate_->SetPromiseRejectCallback(nullptr);
