@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "host/byte_stream_util.h"
 #include "isolates/module_loader.h"
 #include "isolates/v8_util.h"
 
@@ -282,10 +283,35 @@ void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {
       },
       static_cast<uint64_t>(limits_.timeout_s) * 1000, 0);
   state.wall = wall;
-  runEntry(id, [&] { start(id, request); });
+  if (!request.body) return runEntry(id, [&] { start(id, request, {}); });
+  // The whole body first, then the function (a stream for request.body comes with the
+  // runtime's streams). The read may outlive this instance: it finds it through liveness_.
+  state.body = request.body;
+  auto body = std::move(request.body);
+  auto pending = std::make_shared<InvokeRequest>(std::move(request));
+  host::readWhole(std::move(body), services_.max_body_bytes,
+                  [liveness = liveness_, id, pending](bool ok, std::string bytes) {
+                    if (FunctionInstance* self = liveness->instance) {
+                      self->onBodyRead(id, *pending, ok, std::move(bytes));
+                    }
+                  });
 }
 
-void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
+void FunctionInstance::onBodyRead(uint64_t id, InvokeRequest& request, bool ok, std::string body) {
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;  // ended meanwhile (wall limit, instance killed)
+  it->second.body.reset();
+  if (ok) return runEntry(id, [&] { start(id, request, std::move(body)); });
+  if (body.rfind("request body exceeds", 0) == 0) {
+    finish(id, InvokeResponse::hostError(413, "request_body_too_large", std::move(body)));
+  } else {
+    finish(id, InvokeResponse::hostError(400, "bad_request",
+                                         "the request body could not be read: " + body));
+  }
+  deliverCompletions();
+}
+
+void FunctionInstance::start(uint64_t id, InvokeRequest& request, std::string body_bytes) {
   v8::Isolate* isolate = holder_.get();
   auto context = isolate->GetCurrentContext();
   v8::TryCatch try_catch(isolate);
@@ -320,9 +346,9 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
     }
   }
   auto headers = v8::Array::New(isolate, flat.data(), flat.size());
-  bool has_body = !request.body.empty() || (request.method != "GET" && request.method != "HEAD");
+  bool has_body = !body_bytes.empty() || (request.method != "GET" && request.method != "HEAD");
   v8::Local<v8::Value> body = v8::Null(isolate);
-  if (has_body) body = takeBody(isolate, std::move(request.body));
+  if (has_body) body = takeBody(isolate, std::move(body_bytes));
   v8::Local<v8::Value> request_args[] = {v8str(isolate, request.method),
                                          v8str(isolate, request.url), headers, body};
   v8::Local<v8::Value> js_request;
@@ -403,6 +429,7 @@ void FunctionInstance::finish(uint64_t id, InvokeResponse response) {
   }
   for (uint64_t timer : state.timers) closeTimer(timer);
   for (uint64_t task : state.off_thread) dropOffThread(task);
+  if (state.body) state.body->cancel();  // a body still being read: nobody wants the rest
   completed_.push_back({id, state.request_id, std::move(state.done), std::move(response)});
 }
 

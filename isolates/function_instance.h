@@ -55,6 +55,9 @@ struct InstanceServices {
   host::LogSink& logs;
   host::Metrics& metrics;
   std::shared_ptr<Watchdog::Slot> watchdog;
+  // Request bodies are read whole before the function starts (until the runtime streams them):
+  // past this many bytes the request gets a 413.
+  size_t max_body_bytes = 16 * 1024 * 1024;
 };
 
 class FunctionInstance final : public OpsHost {
@@ -95,7 +98,8 @@ class FunctionInstance final : public OpsHost {
     int64_t cpu_used_ns = 0;
     WallTimer* wall = nullptr;
     std::vector<uint64_t> timers;
-    std::vector<uint64_t> off_thread;  // ids of its tasks not completed yet
+    std::vector<uint64_t> off_thread;        // ids of its tasks not completed yet
+    std::shared_ptr<host::ByteStream> body;  // while the request body is being read
   };
   // A task queued or running. Owns the work while it waits; once on the pool, libuv owns it.
   struct PendingTask {
@@ -111,7 +115,8 @@ class FunctionInstance final : public OpsHost {
   v8::Local<v8::Object> makeEnv(v8::Local<v8::Context> context);
   void runEntry(uint64_t owner, const std::function<void()>& body, bool limited = true);
   std::string startup_request_id_;
-  void start(uint64_t id, InvokeRequest& request);
+  void start(uint64_t id, InvokeRequest& request, std::string body);
+  void onBodyRead(uint64_t id, InvokeRequest& request, bool ok, std::string body);
   void watch(uint64_t id, v8::Local<v8::Promise> promise);
   void settle(uint64_t id, v8::Local<v8::Value> value, bool rejected);
   void finish(uint64_t id, InvokeResponse response);
