@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "host/byte_stream_util.h"
 #include "isolates/module_loader.h"
 #include "isolates/v8_util.h"
 
@@ -105,6 +106,12 @@ FunctionInstance::~FunctionInstance() {
                                          "the function instance was discarded"));
   }
   for (auto& c : completed_) c.done(std::move(c.response));
+  for (auto& e : stream_events_) e.callback(e.event, std::move(e.chunk));
+  for (auto& [id, body] : host_bodies_) body.stream->cancel();
+  for (auto& [id, stream] : js_streams_) {
+    if (stream.pending)
+      stream.pending(host::ByteStream::Event::kError, "the function instance was discarded");
+  }
   std::vector<uint64_t> timers;
   for (auto& [id, timer] : timers_) timers.push_back(id);
   for (uint64_t id : timers) closeTimer(id);
@@ -282,10 +289,35 @@ void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {
       },
       static_cast<uint64_t>(limits_.timeout_s) * 1000, 0);
   state.wall = wall;
-  runEntry(id, [&] { start(id, request); });
+  if (!request.body) return runEntry(id, [&] { start(id, request, {}); });
+  // The whole body first, then the function (a stream for request.body comes with the
+  // runtime's streams). The read may outlive this instance: it finds it through liveness_.
+  state.body = request.body;
+  auto body = std::move(request.body);
+  auto pending = std::make_shared<InvokeRequest>(std::move(request));
+  host::readWhole(std::move(body), services_.max_body_bytes,
+                  [liveness = liveness_, id, pending](bool ok, std::string bytes) {
+                    if (FunctionInstance* self = liveness->instance) {
+                      self->onBodyRead(id, *pending, ok, std::move(bytes));
+                    }
+                  });
 }
 
-void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
+void FunctionInstance::onBodyRead(uint64_t id, InvokeRequest& request, bool ok, std::string body) {
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;  // ended meanwhile (wall limit, instance killed)
+  it->second.body.reset();
+  if (ok) return runEntry(id, [&] { start(id, request, std::move(body)); });
+  if (body.rfind("request body exceeds", 0) == 0) {
+    finish(id, InvokeResponse::hostError(413, "request_body_too_large", std::move(body)));
+  } else {
+    finish(id, InvokeResponse::hostError(400, "bad_request",
+                                         "the request body could not be read: " + body));
+  }
+  deliverCompletions();
+}
+
+void FunctionInstance::start(uint64_t id, InvokeRequest& request, std::string body_bytes) {
   v8::Isolate* isolate = holder_.get();
   auto context = isolate->GetCurrentContext();
   v8::TryCatch try_catch(isolate);
@@ -320,9 +352,9 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
     }
   }
   auto headers = v8::Array::New(isolate, flat.data(), flat.size());
-  bool has_body = !request.body.empty() || (request.method != "GET" && request.method != "HEAD");
+  bool has_body = !body_bytes.empty() || (request.method != "GET" && request.method != "HEAD");
   v8::Local<v8::Value> body = v8::Null(isolate);
-  if (has_body) body = takeBody(isolate, std::move(request.body));
+  if (has_body) body = takeBody(isolate, std::move(body_bytes));
   v8::Local<v8::Value> request_args[] = {v8str(isolate, request.method),
                                          v8str(isolate, request.url), headers, body};
   v8::Local<v8::Value> js_request;
@@ -381,6 +413,8 @@ void FunctionInstance::onSettled(const v8::FunctionCallbackInfo<v8::Value>& args
       return self->settle(data / 4, value, /*rejected=*/true);
     case Settled::kWaitUntilDone:
       return self->release(data / 4);
+    case Settled::kStreamChunk:
+      return self->onJsChunk(data / 4, value);
   }
 }
 
@@ -390,8 +424,8 @@ void FunctionInstance::settle(uint64_t id, v8::Local<v8::Value> value, bool reje
   if (it == requests_.end() || it->second.responded() || memory_exceeded_) return;
   auto context = holder_.get()->GetCurrentContext();
   std::string request_id = it->second.request_id;
-  InvokeResponse response =
-      rejected ? functionError(context, value, request_id) : toResponse(context, value, request_id);
+  InvokeResponse response = rejected ? functionError(context, value, request_id)
+                                     : toResponse(id, context, value, request_id);
   if (holder_.get()->IsExecutionTerminating()) return;  // kill() answers
   respond(id, std::move(response));
 }
@@ -460,6 +494,8 @@ void FunctionInstance::end(uint64_t id) {
   }
   for (uint64_t timer : state.timers) closeTimer(timer);
   for (uint64_t task : state.off_thread) dropOffThread(task);
+  if (state.body) state.body->cancel();  // a body still being read: nobody wants the rest
+  endStreams(id, "the function's request ended before its stream did");
 }
 
 void FunctionInstance::onWallTimeout(uint64_t id) {
@@ -707,7 +743,7 @@ void FunctionInstance::onOffThreadDone(std::unique_ptr<OffThreadWork> work, int 
   });
 }
 
-InvokeResponse FunctionInstance::toResponse(v8::Local<v8::Context> context,
+InvokeResponse FunctionInstance::toResponse(uint64_t id, v8::Local<v8::Context> context,
                                             v8::Local<v8::Value> value,
                                             const std::string& request_id) {
   v8::Isolate* isolate = holder_.get();
@@ -744,6 +780,15 @@ InvokeResponse FunctionInstance::toResponse(v8::Local<v8::Context> context,
   }
   if (body->IsString()) {
     response.body = stringToUtf8(isolate, body.As<v8::String>());
+  } else if (body->IsObject() && !body->IsArray() && !body->IsArrayBufferView()) {
+    // A ReadableStream: sent as it is produced (see instance_streams.cc).
+    auto stream = bodyStreamOf(id, context, body, /*holds=*/true);
+    if (!stream) {
+      if (try_catch.HasTerminated()) return {};
+      log(host::LogLevel::kError, request_id, stream.error().message);
+      return InvokeResponse::hostError(500, "invalid_response", stream.error().message);
+    }
+    response.stream = std::move(*stream);
   } else if (body->IsArrayBufferView()) {
     appendView(response.body, body.As<v8::ArrayBufferView>());
   } else if (body->IsArray()) {
@@ -797,11 +842,15 @@ void FunctionInstance::log(host::LogLevel level, std::string_view request_id,
 }
 
 void FunctionInstance::deliverCompletions() {
-  // Callbacks may re-enter invoke() (a pipelined request); take the list first.
-  while (!completed_.empty()) {
+  // Callbacks may re-enter invoke() (a pipelined request) or read streams again; take the
+  // lists first.
+  while (!completed_.empty() || !stream_events_.empty()) {
     auto batch = std::move(completed_);
     completed_.clear();
     for (auto& c : batch) c.done(std::move(c.response));
+    auto events = std::move(stream_events_);
+    stream_events_.clear();
+    for (auto& e : events) e.callback(e.event, std::move(e.chunk));
   }
 }
 

@@ -56,6 +56,9 @@ struct InstanceServices {
   host::LogSink& logs;
   host::Metrics& metrics;
   std::shared_ptr<Watchdog::Slot> watchdog;
+  // Request bodies are read whole before the function starts (until the runtime streams them):
+  // past this many bytes the request gets a 413.
+  size_t max_body_bytes = 16 * 1024 * 1024;
 };
 
 class FunctionInstance final : public OpsHost {
@@ -101,9 +104,10 @@ class FunctionInstance final : public OpsHost {
     int64_t cpu_used_ns = 0;
     WallTimer* wall = nullptr;
     std::vector<uint64_t> timers;
-    std::vector<uint64_t> off_thread;  // ids of its tasks not completed yet
-    v8::Global<v8::Value> ctx;         // the handler's ExecutionContext
-    int holds = 0;                     // background work still keeping it after its response
+    std::vector<uint64_t> off_thread;        // ids of its tasks not completed yet
+    std::shared_ptr<host::ByteStream> body;  // while the request body is being read
+    v8::Global<v8::Value> ctx;               // the handler's ExecutionContext
+    int holds = 0;                           // background work still keeping it after its response
     bool responded() const { return !done; }
   };
   // What a settled promise the instance watches meant (the callback's data encodes it).
@@ -148,7 +152,8 @@ class FunctionInstance final : public OpsHost {
   v8::Local<v8::Object> makeEnv(v8::Local<v8::Context> context);
   void runEntry(uint64_t owner, const std::function<void()>& body, bool limited = true);
   std::string startup_request_id_;
-  void start(uint64_t id, InvokeRequest& request);
+  void start(uint64_t id, InvokeRequest& request, std::string body);
+  void onBodyRead(uint64_t id, InvokeRequest& request, bool ok, std::string body);
   void watch(uint64_t id, v8::Local<v8::Promise> promise, Settled on_ok, Settled on_err);
   void settle(uint64_t id, v8::Local<v8::Value> value, bool rejected);
   // respond(): the response is queued; the request ends now unless background work holds it.
@@ -175,8 +180,8 @@ class FunctionInstance final : public OpsHost {
   void onWallTimeout(uint64_t id);
   void kill(Limit limit, uint64_t owner, const std::string& where);
   InvokeResponse limitResponse(Limit limit, const std::string& request_id) const;
-  InvokeResponse toResponse(uint64_t id, v8::Local<v8::Context> context,
-                            v8::Local<v8::Value> value, const std::string& request_id);
+  InvokeResponse toResponse(uint64_t id, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
+                            const std::string& request_id);
   InvokeResponse functionError(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
                                const std::string& request_id);
   void log(host::LogLevel level, std::string_view request_id, std::string_view message);

@@ -91,8 +91,8 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
 }
 
 v8::MaybeLocal<v8::Function> Runtime::internalFunction(v8::Isolate* isolate,
-                                                     v8::Local<v8::Context> context,
-                                                     const char* name) const {
+                                                       v8::Local<v8::Context> context,
+                                                       const char* name) const {
   v8::Local<v8::Value> value;
   if (!internals_.Get(isolate)->Get(context, v8str(isolate, name)).ToLocal(&value) ||
       !value->IsFunction()) {

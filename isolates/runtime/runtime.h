@@ -45,7 +45,8 @@ class Runtime {
   v8::Local<v8::Object> internals(v8::Isolate* i) const { return internals_.Get(i); }
   // internals[name] when it is a function (for the entry points called rarely enough that a
   // property lookup costs nothing next to what they do); empty otherwise.
-  v8::MaybeLocal<v8::Function> internalFunction(v8::Isolate* isolate, v8::Local<v8::Context> context,
+  v8::MaybeLocal<v8::Function> internalFunction(v8::Isolate* isolate,
+                                                v8::Local<v8::Context> context,
                                                 const char* name) const;
 
   // Delivers the promise rejections recorded since the last call, then runs the microtasks their

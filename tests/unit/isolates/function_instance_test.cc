@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 
+#include "host/byte_stream_util.h"
 #include "tests/unit/isolates/isolate_test_env.h"
 
 namespace quiver::testing {
@@ -27,7 +28,10 @@ isolates::InvokeRequest request(std::string method, std::string url, std::string
   r.method = std::move(method);
   r.url = std::move(url);
   r.headers = {{"content-type", "text/plain"}, {"x-multi", "a"}, {"x-multi", "b"}};
-  r.body = std::move(body);
+  if (!body.empty()) {
+    r.body_length = static_cast<int64_t>(body.size());
+    r.body = std::make_shared<host::StringByteStream>(std::move(body));
+  }
   r.request_id = std::move(id);
   return r;
 }
