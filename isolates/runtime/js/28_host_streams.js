@@ -1,0 +1,135 @@
+// Streams between the host (C++) and JS: the JS half of isolates/instance_streams.cc.
+//
+// Host bodies (bytes the host produces: an incoming request's body, a fetch() response's body)
+// are named by a handle. createHostReadableStream(handle) wraps one in a byte ReadableStream
+// whose pull is one ops.bodyRead(handle): the host reads its source (a socket) only when JS asks,
+// so a function that reads slowly slows the sender. While such a stream is untouched (never
+// read, locked or cancelled), takeHostStream() gives the host its handle back instead, so a body
+// passed on unread (`return fetch(request)`, `return await fetch(url)`, `new Response(r.body)`)
+// goes from socket to socket without its bytes entering V8.
+//
+// Exports on `internals`:
+//   createHostReadableStream(handle) -> ReadableStream (type "bytes")
+//   takeHostStream(stream) -> number | reader: for a host-backed stream nobody touched, its
+//       handle (the stream becomes locked and disturbed, so JS cannot read it after the host took
+//       it); for any other stream, a default reader record the host reads with readChunk(). A
+//       TypeError when the stream is locked or disturbed.
+//   readChunk(reader) -> Promise<Uint8Array | null | string>: the next non-empty chunk, null at
+//       the end, or an error message (the stream errored, or produced something other than a
+//       Uint8Array, which also cancels it). Never rejects.
+//   cancelReader(reader): cancels the stream (the host's consumer went away).
+
+const {
+  TypeError,
+  TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeGetSymbolToStringTag,
+  WeakMap,
+  WeakMapPrototypeDelete,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} = primordials;
+const {
+  acquireReader,
+  controllerByobView,
+  controllerClose,
+  controllerEnqueue,
+  controllerError,
+  controllerRespond,
+  createReadableByteStream,
+  isDisturbed,
+  isLocked,
+  isReadableStream,
+  readerCancel,
+  readerRead,
+} = internals.streams;
+const { describeException } = internals;
+
+const isUint8Array = (value) => TypedArrayPrototypeGetSymbolToStringTag(value) === "Uint8Array";
+
+// Host-backed streams not yet touched by JS -> their handle. An entry goes once JS pulls.
+const untouched = new WeakMap();
+
+function createHostReadableStream(handle) {
+  let stream;
+  stream = createReadableByteStream(
+    {
+      __proto__: null,
+      pull(controller) {
+        WeakMapPrototypeDelete(untouched, stream);
+        return pullFromHost(handle, controller);
+      },
+      cancel() {
+        WeakMapPrototypeDelete(untouched, stream);
+        ops.bodyCancel(handle);
+      },
+    },
+    0,
+  );
+  WeakMapPrototypeSet(untouched, stream, handle);
+  return stream;
+}
+
+// One host read per pull. A BYOB read gets the bytes copied into its view (what does not fit is
+// enqueued after), a default read gets the host's chunk itself (no copy).
+async function pullFromHost(handle, controller) {
+  let chunk;
+  try {
+    chunk = await ops.bodyRead(handle);
+  } catch (error) {
+    controllerError(controller, error);
+    return;
+  }
+  if (chunk === undefined) {
+    controllerClose(controller);
+    const view = controllerByobView(controller);
+    if (view !== null) controllerRespond(controller, 0);
+    return;
+  }
+  controllerEnqueue(controller, chunk);
+}
+
+function takeHostStream(stream) {
+  if (!isReadableStream(stream)) throw new TypeError("The body is not a ReadableStream");
+  if (isLocked(stream)) throw new TypeError("The body stream is locked");
+  if (isDisturbed(stream)) throw new TypeError("The body stream has already been read");
+  const handle = WeakMapPrototypeGet(untouched, stream);
+  const reader = acquireReader(stream);
+  if (handle === undefined) return reader;
+  WeakMapPrototypeDelete(untouched, stream);
+  // Locked for good (the reader is dropped) and disturbed, as a body that was sent should be.
+  return handle;
+}
+
+async function readChunk(reader) {
+  for (;;) {
+    let result;
+    try {
+      result = await readerRead(reader);
+    } catch (error) {
+      return `The stream errored: ${describeException(error)}`;
+    }
+    if (result.done) return null;
+    const value = result.value;
+    if (!isUint8Array(value)) {
+      const error = new TypeError("The stream produced a chunk that is not a Uint8Array");
+      cancelReader(reader, error);
+      return `The stream errored: TypeError: ${error.message}`;
+    }
+    if (TypedArrayPrototypeGetByteLength(value) > 0) return value;
+  }
+}
+
+// The promise settles when the source's cancel steps are done; nobody waits for it, and a
+// failure there has nobody to be reported to (the consumer is gone).
+async function cancelReader(reader, reason = undefined) {
+  try {
+    await readerCancel(reader, reason);
+  } catch {
+    // Ignored: see above.
+  }
+}
+
+internals.createHostReadableStream = createHostReadableStream;
+internals.takeHostStream = takeHostStream;
+internals.readChunk = readChunk;
+internals.cancelReader = cancelReader;
