@@ -10,6 +10,7 @@
 //
 // Exports on `internals`:
 //   createHostReadableStream(handle) -> ReadableStream (type "bytes")
+//   errorHostReadableStream(stream, reason): errors it (unless it ended) and cancels the body
 //   takeHostStream(stream) -> number | reader: for a host-backed stream nobody touched, its
 //       handle (the stream becomes locked and disturbed, so JS cannot read it after the host took
 //       it); for any other stream, a default reader record the host reads with readChunk(). A
@@ -49,37 +50,67 @@ const isUint8Array = (value) => TypedArrayPrototypeGetSymbolToStringTag(value) =
 // Host-backed streams not yet touched by JS -> their handle. An entry goes once JS pulls.
 const untouched = new WeakMap();
 
+// Host-backed streams -> { controller, handle, done }, for errorHostReadableStream.
+const hostStreams = new WeakMap();
+
 function createHostReadableStream(handle) {
   let stream;
+  const state = { __proto__: null, controller: null, handle, done: false };
   stream = createReadableByteStream(
     {
       __proto__: null,
+      start(controller) {
+        state.controller = controller;
+      },
       pull(controller) {
         WeakMapPrototypeDelete(untouched, stream);
-        return pullFromHost(handle, controller);
+        return pullFromHost(state, controller);
       },
       cancel() {
         WeakMapPrototypeDelete(untouched, stream);
-        ops.bodyCancel(handle);
+        if (!state.done) {
+          state.done = true;
+          ops.bodyCancel(handle);
+        }
       },
     },
     0,
   );
   WeakMapPrototypeSet(untouched, stream, handle);
+  WeakMapPrototypeSet(hostStreams, stream, state);
   return stream;
+}
+
+// Errors a host-backed stream with `reason` and gives its host body up (fetch()'s abort after
+// the response: https://fetch.spec.whatwg.org/#abort-fetch). Nothing happens once it ended, or
+// once the host took it back.
+function errorHostReadableStream(stream, reason) {
+  const state = WeakMapPrototypeGet(hostStreams, stream);
+  if (state === undefined || state.done) return;
+  state.done = true;
+  try {
+    controllerError(state.controller, reason);
+  } catch {
+    // Already closed or errored.
+  }
+  ops.bodyCancel(state.handle);
 }
 
 // One host read per pull. A BYOB read gets the bytes copied into its view (what does not fit is
 // enqueued after), a default read gets the host's chunk itself (no copy).
-async function pullFromHost(handle, controller) {
+async function pullFromHost(state, controller) {
   let chunk;
   try {
-    chunk = await ops.bodyRead(handle);
+    chunk = await ops.bodyRead(state.handle);
   } catch (error) {
+    if (state.done) return;
+    state.done = true;
     controllerError(controller, error);
     return;
   }
+  if (state.done) return;  // errored meanwhile (an abort)
   if (chunk === undefined) {
+    state.done = true;
     controllerClose(controller);
     const view = controllerByobView(controller);
     if (view !== null) controllerRespond(controller, 0);
@@ -96,6 +127,7 @@ function takeHostStream(stream) {
   const reader = acquireReader(stream);
   if (handle === undefined) return reader;
   WeakMapPrototypeDelete(untouched, stream);
+  WeakMapPrototypeGet(hostStreams, stream).done = true;  // the host owns the body now
   // Locked for good (the reader is dropped) and disturbed, as a body that was sent should be.
   return handle;
 }
@@ -131,5 +163,6 @@ async function cancelReader(reader, reason = undefined) {
 
 internals.createHostReadableStream = createHostReadableStream;
 internals.takeHostStream = takeHostStream;
+internals.errorHostReadableStream = errorHostReadableStream;
 internals.readChunk = readChunk;
 internals.cancelReader = cancelReader;
