@@ -16,7 +16,7 @@
 // rather than in a separately queued task.
 //
 // Exports on `internals`: isAbortSignal(v), abortSignalAborted(signal),
-// addAbortAlgorithm(signal, fn), signalAbort(signal, reason), newAbortSignal(),
+// abortSignalReason(signal), addAbortAlgorithm(signal, fn), signalAbort(signal, reason), newAbortSignal(),
 // createDependentAbortSignal(signals) (https://dom.spec.whatwg.org/#create-a-dependent-abort-signal).
 
 const { MathTrunc, NumberIsFinite, ReflectApply, SafeArrayPush, TypeError } = primordials;
@@ -235,6 +235,7 @@ installGlobal("AbortController", AbortController);
 
 internals.isAbortSignal = isAbortSignal;
 internals.abortSignalAborted = (signal) => signalState(signal).reason !== undefined;
+internals.abortSignalReason = (signal) => signalState(signal).reason;
 internals.addAbortAlgorithm = addAbortAlgorithm;
 internals.signalAbort = signalAbort;
 internals.newAbortSignal = () => new AbortSignal(kInternal);
