@@ -107,6 +107,10 @@ FunctionInstance::~FunctionInstance() {
   }
   for (auto& c : completed_) c.done(std::move(c.response));
   for (auto& e : stream_events_) e.callback(e.event, std::move(e.chunk));
+  for (auto& [id, fetch] : fetches_) {
+    if (fetch.exchange) fetch.exchange->abort();
+  }
+  fetches_.clear();
   for (auto& [id, body] : host_bodies_) body.stream->cancel();
   for (auto& [id, stream] : js_streams_) {
     if (stream.pending)
@@ -496,6 +500,7 @@ void FunctionInstance::end(uint64_t id) {
   for (uint64_t task : state.off_thread) dropOffThread(task);
   if (state.body) state.body->cancel();  // a body still being read: nobody wants the rest
   endStreams(id, "the function's request ended before its stream did");
+  endFetches(id);
 }
 
 void FunctionInstance::onWallTimeout(uint64_t id) {

@@ -37,6 +37,7 @@
 #include "host/function_version.h"
 #include "host/log.h"
 #include "host/metrics.h"
+#include "host/net/http_client.h"
 #include "host/result.h"
 #include "isolates/invoker.h"
 #include "isolates/isolate_holder.h"
@@ -59,7 +60,12 @@ struct InstanceServices {
   // Request bodies are read whole before the function starts (until the runtime streams them):
   // past this many bytes the request gets a 413.
   size_t max_body_bytes = 16 * 1024 * 1024;
+  // The shard's outbound HTTP client for fetch(); null: fetch() of http(s) URLs fails.
+  host::net::HttpClient* http_client = nullptr;
 };
+
+// fetch() network requests (redirect hops included) one request may make (DESIGN.md).
+constexpr int kMaxSubrequestsPerRequest = 50;
 
 class FunctionInstance final : public OpsHost {
  public:
@@ -86,6 +92,8 @@ class FunctionInstance final : public OpsHost {
   Result<v8::Local<v8::Promise>> queueOffThread(std::unique_ptr<OffThreadTask> task) override;
   Result<v8::Local<v8::Promise>> bodyRead(uint64_t handle) override;
   void bodyCancel(uint64_t handle) override;
+  Result<v8::Local<v8::Array>> fetchStart(FetchArgs& args) override;
+  void fetchAbort(uint64_t id) override;
 
  private:
   struct Timer;
@@ -108,6 +116,7 @@ class FunctionInstance final : public OpsHost {
     std::shared_ptr<host::ByteStream> body;  // while the request body is being read
     v8::Global<v8::Value> ctx;               // the handler's ExecutionContext
     int holds = 0;                           // background work still keeping it after its response
+    int subrequests = 0;                     // fetch() exchanges started
     bool responded() const { return !done; }
   };
   // What a settled promise the instance watches meant (the callback's data encodes it).
@@ -124,6 +133,7 @@ class FunctionInstance final : public OpsHost {
   struct HostBody {
     uint64_t request;
     std::shared_ptr<host::ByteStream> stream;
+    std::shared_ptr<host::ByteStream> raw;  // set when `stream` decodes it: handed on instead
     v8::Global<v8::Promise::Resolver> pending;  // the read in progress
   };
   struct JsStream {
@@ -163,7 +173,17 @@ class FunctionInstance final : public OpsHost {
   void release(uint64_t id);
   void end(uint64_t id);
   // instance_streams.cc
-  uint64_t adoptBody(uint64_t request, std::shared_ptr<host::ByteStream> stream);
+  uint64_t adoptBody(uint64_t request, std::shared_ptr<host::ByteStream> stream,
+                     std::shared_ptr<host::ByteStream> raw = nullptr);
+  // instance_fetch.cc
+  struct Fetch {
+    uint64_t request;
+    v8::Global<v8::Promise::Resolver> resolver;
+    std::shared_ptr<host::net::HttpClient::Exchange> exchange;
+  };
+  void onFetchResponse(uint64_t id, host::net::HttpClient::Response response);
+  void onFetchError(uint64_t id, std::string message);
+  void endFetches(uint64_t request);
   std::shared_ptr<host::ByteStream> takeHostBody(uint64_t handle);
   void onHostChunk(uint64_t handle, host::ByteStream::Event event, std::string chunk);
   std::shared_ptr<host::ByteStream> readFromJs(uint64_t request, v8::Local<v8::Object> reader,
@@ -233,6 +253,7 @@ class FunctionInstance final : public OpsHost {
   uv_timer_t* tasks_timer_ = nullptr;
   std::unordered_map<uint64_t, HostBody> host_bodies_;
   std::unordered_map<uint64_t, JsStream> js_streams_;
+  std::unordered_map<uint64_t, Fetch> fetches_;
   std::vector<StreamEvent> stream_events_;  // delivered after the entry, like completions
 };
 

@@ -59,9 +59,10 @@ class FunctionInstance::JsByteStream final : public host::ByteStream {
 
 // --- host -> JS ---
 
-uint64_t FunctionInstance::adoptBody(uint64_t request, std::shared_ptr<host::ByteStream> stream) {
+uint64_t FunctionInstance::adoptBody(uint64_t request, std::shared_ptr<host::ByteStream> stream,
+                                     std::shared_ptr<host::ByteStream> raw) {
   uint64_t handle = next_id_++;
-  host_bodies_[handle] = HostBody{request, std::move(stream), {}};
+  host_bodies_[handle] = HostBody{request, std::move(stream), std::move(raw), {}};
   return handle;
 }
 
@@ -79,7 +80,8 @@ v8::MaybeLocal<v8::Value> FunctionInstance::hostReadableStream(v8::Local<v8::Con
 std::shared_ptr<host::ByteStream> FunctionInstance::takeHostBody(uint64_t handle) {
   auto it = host_bodies_.find(handle);
   if (it == host_bodies_.end() || !it->second.pending.IsEmpty()) return nullptr;
-  auto stream = std::move(it->second.stream);
+  // A decoded body goes on encoded, as it came (its Content-Encoding header says so).
+  auto stream = it->second.raw ? std::move(it->second.raw) : std::move(it->second.stream);
   host_bodies_.erase(it);
   return stream;
 }

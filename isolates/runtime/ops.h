@@ -10,7 +10,10 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "host/log.h"
 #include "host/result.h"
@@ -64,6 +67,21 @@ class OpsHost {
     return Error{"no_bodies", "this host has no streamed bodies"};
   }
   virtual void bodyCancel(uint64_t handle) { (void)handle; }
+
+  // fetch() (ops_fetch.cc): one HTTP exchange on the host's client. Returns [id, promise of
+  // [status, statusText, headersFlat, bodyHandle]]; fails (thrown as a TypeError) when it cannot
+  // start. `body` is null, a Uint8Array, or a ReadableStream. fetchAbort ends an exchange.
+  struct FetchArgs {
+    std::string method;
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    v8::Local<v8::Value> body;
+  };
+  virtual Result<v8::Local<v8::Array>> fetchStart(FetchArgs& args) {
+    (void)args;
+    return Error{"no_fetch", "fetch() is not available on this host"};
+  }
+  virtual void fetchAbort(uint64_t id) { (void)id; }
 };
 
 // Off-thread tasks one request may have outstanding (queued or running) at once.
@@ -90,7 +108,7 @@ std::span<const Op> cryptoOps();    // ops_crypto.cc: Web Crypto (crypto.*, cryp
 std::span<const Op> encodingOps();  // ops_encoding.cc: UTF-8, TextDecoder's decoders, base64
 std::span<const Op> cloneOps();     // ops_clone.cc: structuredClone
 std::span<const Op> urlOps();       // ops_url.cc: IDNA (domain to ASCII) through ICU
-std::span<const Op> bodyOps();      // ops_body.cc: host bodies read from JS
+std::span<const Op> bodyOps();      // ops_body.cc: host bodies read from JS, fetch()
 =======
 std::span<const Op> coreOps();         // ops.cc: console, timers, clocks
 std::span<const Op> cryptoOps();       // ops_crypto.cc: Web Crypto (crypto.*, crypto.subtle.*)
