@@ -123,7 +123,7 @@ FunctionInstance* FunctionHost::instanceFor(const host::FunctionVersionPtr& vers
   auto start = std::chrono::steady_clock::now();
   auto limits = host::effectiveLimits(config_.limits, version->config.limits);
   auto created = FunctionInstance::create(
-      version, limits, {loop_, logs_, metrics_, watchdog_, config_.http.max_body_bytes},
+      version, limits, {loop_, logs_, metrics_, watchdog_, http_client_.get()},
       request_id);
   if (!created) {
     const Error& e = created.error();

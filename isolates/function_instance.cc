@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "host/byte_stream_util.h"
 #include "isolates/module_loader.h"
 #include "isolates/v8_util.h"
 
@@ -28,14 +27,6 @@ void appendView(std::string& out, v8::Local<v8::ArrayBufferView> view) {
   view->CopyContents(out.data() + offset, view->ByteLength());
 }
 
-v8::Local<v8::ArrayBuffer> takeBody(v8::Isolate* isolate, std::string body) {
-  // The body's bytes move into V8 without a copy: the backing store owns the std::string.
-  auto* owned = new std::string(std::move(body));
-  auto store = v8::ArrayBuffer::NewBackingStore(
-      owned->data(), owned->size(),
-      [](void*, size_t, void* data) { delete static_cast<std::string*>(data); }, owned);
-  return v8::ArrayBuffer::New(isolate, std::move(store));
-}
 
 }  // namespace
 
@@ -293,35 +284,27 @@ void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {
       },
       static_cast<uint64_t>(limits_.timeout_s) * 1000, 0);
   state.wall = wall;
-  if (!request.body) return runEntry(id, [&] { start(id, request, {}); });
-  // The whole body first, then the function (a stream for request.body comes with the
-  // runtime's streams). The read may outlive this instance: it finds it through liveness_.
-  state.body = request.body;
-  auto body = std::move(request.body);
-  auto pending = std::make_shared<InvokeRequest>(std::move(request));
-  host::readWhole(std::move(body), services_.max_body_bytes,
-                  [liveness = liveness_, id, pending](bool ok, std::string bytes) {
-                    if (FunctionInstance* self = liveness->instance) {
-                      self->onBodyRead(id, *pending, ok, std::move(bytes));
-                    }
-                  });
+  if (request.signal) {
+    state.signal = request.signal;
+    state.signal_id = request.signal->onAbort([liveness = liveness_, id] {
+      if (FunctionInstance* self = liveness->instance) self->onClientGone(id);
+    });
+  }
+  runEntry(id, [&] { start(id, request); });
 }
 
-void FunctionInstance::onBodyRead(uint64_t id, InvokeRequest& request, bool ok, std::string body) {
+// The client went away. Before the response, the request is over: its timers, fetches and
+// streams stop. After it, the gateway cancels the response stream; ctx.waitUntil() work goes on.
+void FunctionInstance::onClientGone(uint64_t id) {
   auto it = requests_.find(id);
-  if (it == requests_.end()) return;  // ended meanwhile (wall limit, instance killed)
-  it->second.body.reset();
-  if (ok) return runEntry(id, [&] { start(id, request, std::move(body)); });
-  if (body.rfind("request body exceeds", 0) == 0) {
-    finish(id, InvokeResponse::hostError(413, "request_body_too_large", std::move(body)));
-  } else {
-    finish(id, InvokeResponse::hostError(400, "bad_request",
-                                         "the request body could not be read: " + body));
-  }
+  if (it == requests_.end() || it->second.responded()) return;
+  log(host::LogLevel::kInfo, it->second.request_id,
+      "the client disconnected before the response; the request was cancelled");
+  finish(id, InvokeResponse::hostError(499, "client_disconnected", "the client disconnected"));
   deliverCompletions();
 }
 
-void FunctionInstance::start(uint64_t id, InvokeRequest& request, std::string body_bytes) {
+void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
   v8::Isolate* isolate = holder_.get();
   auto context = isolate->GetCurrentContext();
   v8::TryCatch try_catch(isolate);
@@ -356,9 +339,12 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request, std::string bo
     }
   }
   auto headers = v8::Array::New(isolate, flat.data(), flat.size());
-  bool has_body = !body_bytes.empty() || (request.method != "GET" && request.method != "HEAD");
+  // The body as a stream JS pulls from the socket (28_host_streams.js, instance_streams.cc).
   v8::Local<v8::Value> body = v8::Null(isolate);
-  if (has_body) body = takeBody(isolate, std::move(body_bytes));
+  if (request.body && request.body_length != 0) {
+    uint64_t handle = adoptBody(id, std::move(request.body));
+    if (!hostReadableStream(context, handle).ToLocal(&body)) return fail();
+  }
   v8::Local<v8::Value> request_args[] = {v8str(isolate, request.method),
                                          v8str(isolate, request.url), headers, body};
   v8::Local<v8::Value> js_request;
@@ -498,7 +484,7 @@ void FunctionInstance::end(uint64_t id) {
   }
   for (uint64_t timer : state.timers) closeTimer(timer);
   for (uint64_t task : state.off_thread) dropOffThread(task);
-  if (state.body) state.body->cancel();  // a body still being read: nobody wants the rest
+  if (state.signal) state.signal->forget(state.signal_id);
   endStreams(id, "the function's request ended before its stream did");
   endFetches(id);
 }

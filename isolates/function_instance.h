@@ -57,9 +57,6 @@ struct InstanceServices {
   host::LogSink& logs;
   host::Metrics& metrics;
   std::shared_ptr<Watchdog::Slot> watchdog;
-  // Request bodies are read whole before the function starts (until the runtime streams them):
-  // past this many bytes the request gets a 413.
-  size_t max_body_bytes = 16 * 1024 * 1024;
   // The shard's outbound HTTP client for fetch(); null: fetch() of http(s) URLs fails.
   host::net::HttpClient* http_client = nullptr;
 };
@@ -113,7 +110,8 @@ class FunctionInstance final : public OpsHost {
     WallTimer* wall = nullptr;
     std::vector<uint64_t> timers;
     std::vector<uint64_t> off_thread;        // ids of its tasks not completed yet
-    std::shared_ptr<host::ByteStream> body;  // while the request body is being read
+    std::shared_ptr<InvocationSignal> signal;  // the client going away
+    uint64_t signal_id = 0;
     v8::Global<v8::Value> ctx;               // the handler's ExecutionContext
     int holds = 0;                           // background work still keeping it after its response
     int subrequests = 0;                     // fetch() exchanges started
@@ -162,8 +160,8 @@ class FunctionInstance final : public OpsHost {
   v8::Local<v8::Object> makeEnv(v8::Local<v8::Context> context);
   void runEntry(uint64_t owner, const std::function<void()>& body, bool limited = true);
   std::string startup_request_id_;
-  void start(uint64_t id, InvokeRequest& request, std::string body);
-  void onBodyRead(uint64_t id, InvokeRequest& request, bool ok, std::string body);
+  void start(uint64_t id, InvokeRequest& request);
+  void onClientGone(uint64_t id);
   void watch(uint64_t id, v8::Local<v8::Promise> promise, Settled on_ok, Settled on_err);
   void settle(uint64_t id, v8::Local<v8::Value> value, bool rejected);
   // respond(): the response is queued; the request ends now unless background work holds it.

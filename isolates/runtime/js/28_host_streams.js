@@ -15,6 +15,8 @@
 //       handle (the stream becomes locked and disturbed, so JS cannot read it after the host took
 //       it); for any other stream, a default reader record the host reads with readChunk(). A
 //       TypeError when the stream is locked or disturbed.
+//   transferHostStream(stream) -> ReadableStream | null: moves an untouched host stream's handle
+//       to a new stream (new Request(request)), locking the old one; null for other streams.
 //   readChunk(reader) -> Promise<Uint8Array | null | string>: the next non-empty chunk, null at
 //       the end, or an error message (the stream errored, or produced something other than a
 //       Uint8Array, which also cancels it). Never rejects.
@@ -132,6 +134,17 @@ function takeHostStream(stream) {
   return handle;
 }
 
+// For new Request(request) (22_body.js transfer()): an untouched host stream's handle moves to a
+// new host stream and the old stream is locked; null for any other stream.
+function transferHostStream(stream) {
+  const handle = WeakMapPrototypeGet(untouched, stream);
+  if (handle === undefined || isLocked(stream) || isDisturbed(stream)) return null;
+  acquireReader(stream);
+  WeakMapPrototypeDelete(untouched, stream);
+  WeakMapPrototypeGet(hostStreams, stream).done = true;
+  return createHostReadableStream(handle);
+}
+
 async function readChunk(reader) {
   for (;;) {
     let result;
@@ -163,6 +176,7 @@ async function cancelReader(reader, reason = undefined) {
 
 internals.createHostReadableStream = createHostReadableStream;
 internals.takeHostStream = takeHostStream;
+internals.transferHostStream = transferHostStream;
 internals.errorHostReadableStream = errorHostReadableStream;
 internals.readChunk = readChunk;
 internals.cancelReader = cancelReader;
