@@ -48,7 +48,8 @@ void DecodingByteStream::step() {
     if (zlib_->hasMoreOutput() || input_ended_) {
       bool ok = input_ended_ ? zlib_->finish(out, &error) : zlib_->write({}, out, &error);
       if (!ok) {
-        return deliver(Event::kError, "the response body is not valid " + name_ + " data: " + error);
+        return deliver(Event::kError,
+                       "the response body is not valid " + name_ + " data: " + error);
       }
       if (!out.empty()) return deliver(Event::kData, std::move(out));
       if (input_ended_ && !zlib_->hasMoreOutput()) return deliver(Event::kEnd, {});

@@ -27,7 +27,6 @@ void appendView(std::string& out, v8::Local<v8::ArrayBufferView> view) {
   view->CopyContents(out.data() + offset, view->ByteLength());
 }
 
-
 }  // namespace
 
 std::string_view limitName(Limit limit) {

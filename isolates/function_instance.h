@@ -109,12 +109,12 @@ class FunctionInstance final : public OpsHost {
     int64_t cpu_used_ns = 0;
     WallTimer* wall = nullptr;
     std::vector<uint64_t> timers;
-    std::vector<uint64_t> off_thread;        // ids of its tasks not completed yet
+    std::vector<uint64_t> off_thread;          // ids of its tasks not completed yet
     std::shared_ptr<InvocationSignal> signal;  // the client going away
     uint64_t signal_id = 0;
-    v8::Global<v8::Value> ctx;               // the handler's ExecutionContext
-    int holds = 0;                           // background work still keeping it after its response
-    int subrequests = 0;                     // fetch() exchanges started
+    v8::Global<v8::Value> ctx;  // the handler's ExecutionContext
+    int holds = 0;              // background work still keeping it after its response
+    int subrequests = 0;        // fetch() exchanges started
     bool responded() const { return !done; }
   };
   // What a settled promise the instance watches meant (the callback's data encodes it).
@@ -131,7 +131,7 @@ class FunctionInstance final : public OpsHost {
   struct HostBody {
     uint64_t request;
     std::shared_ptr<host::ByteStream> stream;
-    std::shared_ptr<host::ByteStream> raw;  // set when `stream` decodes it: handed on instead
+    std::shared_ptr<host::ByteStream> raw;      // set when `stream` decodes it: handed on instead
     v8::Global<v8::Promise::Resolver> pending;  // the read in progress
   };
   struct JsStream {

@@ -45,10 +45,9 @@ Result<v8::Local<v8::Array>> FunctionInstance::fetchStart(FetchArgs& args) {
     return Error{"no_client", "fetch() of http: and https: URLs is not available on this host"};
   }
   if (owner->second.subrequests >= kMaxSubrequestsPerRequest) {
-    return Error{"too_many_subrequests",
-                 "too many subrequests: a request may make at most " +
-                     std::to_string(kMaxSubrequestsPerRequest) +
-                     " fetch() requests (redirects included)"};
+    return Error{"too_many_subrequests", "too many subrequests: a request may make at most " +
+                                             std::to_string(kMaxSubrequestsPerRequest) +
+                                             " fetch() requests (redirects included)"};
   }
   v8::Isolate* isolate = holder_.get();
   auto context = isolate->GetCurrentContext();
@@ -133,10 +132,9 @@ void FunctionInstance::onFetchResponse(uint64_t id, host::net::HttpClient::Respo
     v8::Local<v8::String> status_text;
     if (!oneByte(isolate, response.status_text).ToLocal(&status_text)) return;
     uint64_t handle = decoded ? adoptBody(request, decoded, raw) : adoptBody(request, raw);
-    v8::Local<v8::Value> record[] = {
-        v8::Integer::New(isolate, response.status), status_text,
-        v8::Array::New(isolate, flat.data(), flat.size()),
-        v8::Number::New(isolate, static_cast<double>(handle))};
+    v8::Local<v8::Value> record[] = {v8::Integer::New(isolate, response.status), status_text,
+                                     v8::Array::New(isolate, flat.data(), flat.size()),
+                                     v8::Number::New(isolate, static_cast<double>(handle))};
     (void)resolver.Get(isolate)->Resolve(context, v8::Array::New(isolate, record, 4));
   });
 }

@@ -102,21 +102,13 @@ struct Op {
 std::span<const Op> runtimeOps();
 
 // Per-area tables.
-<<<<<<< HEAD
-std::span<const Op> coreOps();      // ops.cc: console, timers, clocks
-std::span<const Op> cryptoOps();    // ops_crypto.cc: Web Crypto (crypto.*, crypto.subtle.*)
-std::span<const Op> encodingOps();  // ops_encoding.cc: UTF-8, TextDecoder's decoders, base64
-std::span<const Op> cloneOps();     // ops_clone.cc: structuredClone
-std::span<const Op> urlOps();       // ops_url.cc: IDNA (domain to ASCII) through ICU
-std::span<const Op> bodyOps();      // ops_body.cc: host bodies read from JS, fetch()
-=======
 std::span<const Op> coreOps();         // ops.cc: console, timers, clocks
 std::span<const Op> cryptoOps();       // ops_crypto.cc: Web Crypto (crypto.*, crypto.subtle.*)
 std::span<const Op> encodingOps();     // ops_encoding.cc: UTF-8, TextDecoder's decoders, base64
 std::span<const Op> cloneOps();        // ops_clone.cc: structuredClone
 std::span<const Op> compressionOps();  // ops_compression.cc: zlib (compression streams)
 std::span<const Op> urlOps();          // ops_url.cc: IDNA (domain to ASCII) through ICU
->>>>>>> zlib
+std::span<const Op> bodyOps();         // ops_body.cc: host bodies read from JS, fetch()
 
 // ops.HostObject (ops_clone.cc): a constructor whose instances V8's serializer treats as host
 // objects (see ops_clone.cc). Not an op: it is made from a FunctionTemplate, once per context.

@@ -1,7 +1,7 @@
-// Host bodies read from JS, and fetch(): the native half of the ReadableStreams that 28_host_streams.js makes
-// for bytes the host produces (an incoming request's body, a fetch() response's body). The
-// bytes and the handle table live in the OpsHost (FunctionInstance); these ops only check
-// arguments and forward.
+// Host bodies read from JS, and fetch(): the native half of the ReadableStreams that
+// 28_host_streams.js makes for bytes the host produces (an incoming request's body, a fetch()
+// response's body). The bytes and the handle table live in the OpsHost (FunctionInstance); these
+// ops only check arguments and forward.
 #include <cmath>
 
 #include "isolates/runtime/ops.h"
@@ -57,8 +57,8 @@ void opFetchStart(const v8::FunctionCallbackInfo<v8::Value>& args) {
   v8::Isolate* isolate = args.GetIsolate();
   auto context = isolate->GetCurrentContext();
   if (args.Length() < 4 || !args[0]->IsString() || !args[1]->IsString() || !args[2]->IsArray()) {
-    isolate->ThrowException(v8::Exception::TypeError(
-        v8str(isolate, "ops.fetchStart(method, url, headersFlat, body)")));
+    isolate->ThrowException(
+        v8::Exception::TypeError(v8str(isolate, "ops.fetchStart(method, url, headersFlat, body)")));
     return;
   }
   OpsHost::FetchArgs fetch;

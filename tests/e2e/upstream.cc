@@ -154,8 +154,8 @@ TestCa::TestCa() {
        "-nodes", "-keyout", ca_key, "-out", ca_cert, "-days", "2", "-subj", "/CN=Quiver Test CA"},
       {"openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
        "-keyout", server_key, "-out", csr, "-subj", "/CN=localhost"},
-      {"openssl", "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
-       "-CAcreateserial", "-out", server_cert, "-days", "2", "-extfile", ext},
+      {"openssl", "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key, "-CAcreateserial",
+       "-out", server_cert, "-days", "2", "-extfile", ext},
   };
   for (const auto& argv : steps) {
     ProcessResult r = runProgram(argv);
