@@ -13,9 +13,9 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 // The HTTP client under fetch(), from the host's configuration (egress policy, trust).
 host::net::HttpClientOptions FunctionHost::httpClientOptions(const host::HostConfig& config) {
-  host::net::HttpClientOptions options;
-  (void)config;
-  return options;
+  // quiverd checked the same config at startup (a bad CIDR or CA file refuses to start).
+  auto options = host::net::httpClientOptionsFor(config.outbound);
+  return options ? std::move(*options) : host::net::HttpClientOptions{};
 }
 
 FunctionHost::FunctionHost(uv_loop_t* loop, const host::HostConfig& config,

@@ -58,6 +58,19 @@ void ClientCore::close() {
   dns.close();
 }
 
+Result<HttpClientOptions> httpClientOptionsFor(const OutboundConfig& config) {
+  HttpClientOptions options;
+  auto policy = EgressPolicy::withAllows(config.allow_egress);
+  if (!policy) return Error{"bad_flag", "--allow-egress " + policy.error().message};
+  options.policy = std::move(*policy);
+  if (!config.ca_file.empty()) {
+    auto tls = TlsContext::create(config.ca_file);
+    if (!tls) return Error{"bad_flag", "--fetch-ca-file: " + tls.error().message};
+    options.ca_file = config.ca_file;
+  }
+  return options;
+}
+
 HttpClient::HttpClient(uv_loop_t* loop, HttpClientOptions options)
     : core_(std::make_shared<ClientCore>(loop, std::move(options))) {}
 

@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "host/byte_stream.h"
+#include "host/config.h"
 #include "host/net/dns_resolver.h"
 #include "host/net/egress_policy.h"
 
@@ -65,6 +66,10 @@ struct HttpClientOptions {
   uint64_t pool_idle_timeout_ms = 15'000;  // an idle pooled connection closes after this
   DnsOptions dns;
 };
+
+// The options a shard's client runs with, from the host's config: the default egress policy
+// plus its allows, and its CA file (checked to load). The error names the bad flag value.
+Result<HttpClientOptions> httpClientOptionsFor(const OutboundConfig& config);
 
 class HttpClient {
  public:

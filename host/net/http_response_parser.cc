@@ -110,12 +110,14 @@ int HttpResponseParser::onHeadersComplete(llhttp_t* p) {
   if (status < 200) return 0;  // interim: no body, the final response follows
   s.head_.status = status;
   s.head_complete_ = true;
-  if (s.head_request_ || status == 204 || status == 304) {
+  // 204 and 304 never have a body, whatever Content-Length says (llhttp 8.1 would read one).
+  bool no_body = s.head_request_ || status == 204 || status == 304;
+  if (no_body) {
     s.body_length_ = 0;
   } else if (!(p->flags & F_CHUNKED) && (p->flags & F_CONTENT_LENGTH)) {
     s.body_length_ = static_cast<int64_t>(p->content_length);
   }
-  return s.head_request_ ? 1 : 0;  // 1: no body follows
+  return no_body ? 1 : 0;  // 1: no body follows
 }
 
 int HttpResponseParser::onBody(llhttp_t* p, const char* at, size_t n) {

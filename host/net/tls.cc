@@ -2,6 +2,10 @@
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "host/net/egress_policy.h"
 
@@ -23,6 +27,10 @@ std::string opensslReason() {
 }  // namespace
 
 Result<std::shared_ptr<TlsContext>> TlsContext::create(const std::string& ca_file) {
+  if (!ca_file.empty() && access(ca_file.c_str(), R_OK) != 0) {
+    return Error{"tls_setup", "TLS setup failed: cannot read the CA file " + ca_file + ": " +
+                                  std::strerror(errno)};
+  }
   ERR_clear_error();
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   if (!ctx) return Error{"tls_setup", "TLS setup failed: " + opensslReason()};
