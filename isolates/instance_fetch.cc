@@ -135,7 +135,11 @@ void FunctionInstance::onFetchResponse(uint64_t id, host::net::HttpClient::Respo
     v8::Local<v8::Value> record[] = {v8::Integer::New(isolate, response.status), status_text,
                                      v8::Array::New(isolate, flat.data(), flat.size()),
                                      v8::Number::New(isolate, static_cast<double>(handle))};
-    (void)resolver.Get(isolate)->Resolve(context, v8::Array::New(isolate, record, 4));
+    // Fails only when terminating, which kill() answers.
+    bool settled = resolver.Get(isolate)
+                       ->Resolve(context, v8::Array::New(isolate, record, 4))
+                       .FromMaybe(false);
+    (void)settled;
   });
 }
 
@@ -148,7 +152,9 @@ void FunctionInstance::onFetchError(uint64_t id, std::string message) {
   runEntry(request, [&] {
     v8::Isolate* isolate = holder_.get();
     auto error = v8::Exception::TypeError(v8str(isolate, "fetch failed: " + message));
-    (void)resolver.Get(isolate)->Reject(isolate->GetCurrentContext(), error);
+    bool settled =
+        resolver.Get(isolate)->Reject(isolate->GetCurrentContext(), error).FromMaybe(false);
+    (void)settled;
   });
 }
 

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -202,6 +204,8 @@ void Upstream::Reply::end() {
 }
 
 Upstream::Upstream(Handler handler, const TestCa* tls) : handler_(std::move(handler)) {
+  // OpenSSL writes with write(2): a peer that left must be an error, not a SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
   if (tls) {
     tls_ = SSL_CTX_new(TLS_server_method());
     if (SSL_CTX_use_certificate_chain_file(tls_, tls->server_cert.c_str()) != 1 ||
