@@ -41,6 +41,35 @@ export default {
         return new Response(`${r.status} ${await r.text()}`);
       }
       if (url.pathname.endsWith("/proxy")) return fetch(target, { headers: request.headers });
+      if (url.pathname.endsWith("/proxy-request")) {
+        // The incoming request, body and all, forwarded as it is (a copy with another URL).
+        return fetch(new Request(target, request));
+      }
+      if (url.pathname.endsWith("/abort")) {
+        const controller = new AbortController();
+        const r = await fetch(target, { signal: controller.signal });
+        const reader = r.body.getReader();
+        const first = await reader.read();
+        controller.abort();
+        try {
+          await reader.read();
+          return new Response("read on after the abort");
+        } catch (e) {
+          return new Response(`got ${first.value.length} bytes, then ${e.name}`);
+        }
+      }
+      if (url.pathname.endsWith("/timeout")) {
+        await fetch(target, { signal: AbortSignal.timeout(200) });
+        return new Response("no timeout");
+      }
+      if (url.pathname.endsWith("/many")) {
+        const results = [];
+        for (let i = 0; i < 51; i++) {
+          try { await (await fetch(target)).text(); results.push("ok"); }
+          catch (e) { results.push(`${e.name}: ${e.message}`); }
+        }
+        return new Response(`${results.filter((r) => r === "ok").length} ok; last: ${results[50]}`);
+      }
       if (url.pathname.endsWith("/later")) {
         ctx.waitUntil(fetch(target).then((r) => r.text()).then((t) => console.log("background fetch got", t)));
         return new Response("answered first");
@@ -222,6 +251,66 @@ TEST_F(FetchTest, WaitUntilWorkCompletesAfterTheResponse) {
   }
   cv.notify_all();
   EXPECT_TRUE(daemon_.waitForLog("background fetch got late", seconds(10))) << daemon_.logs();
+}
+
+TEST_F(FetchTest, GzipAndDeflateBodiesAreDecodedAndPassedOnEncoded) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "compressible line " + std::to_string(i % 10) + "\n";
+  std::string dir = makeTempDir();
+  writeFile(dir + "/text", text);
+  std::string gzipped = runProgram({"/usr/bin/gzip", "-c", dir + "/text"}).out;
+  removeTree(dir);
+  ASSERT_FALSE(gzipped.empty());
+  Upstream upstream([&](const Upstream::Request&, Upstream::Reply& reply) {
+    reply.respond(200, gzipped, {{"content-encoding", "gzip"}});
+  });
+  auto j = described(upstream.url("/gz"));
+  EXPECT_EQ(j["encoding"], "gzip");  // the header stays, as in browsers
+  EXPECT_TRUE(j["body"] == text) << "decoded " << j["body"].get<std::string>().size() << " bytes";
+  // Proxied untouched: the encoded bytes and their header go to the client as they came.
+  auto proxied = call("/fn/f/proxy", upstream.url("/gz"));
+  EXPECT_EQ(proxied.header("content-encoding"), "gzip");
+  EXPECT_TRUE(proxied.body == gzipped) << proxied.body.size() << " bytes";
+}
+
+TEST_F(FetchTest, ProxyingARequestStreamsItsBodyUpstream) {
+  Upstream upstream(echoHandler());
+  std::string body(300000, 'q');
+  auto reply = call("/fn/f/proxy-request", upstream.url("/echo"), body);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_TRUE(reply.body == "POST  " + body) << reply.body.substr(0, 100);
+}
+
+TEST_F(FetchTest, AbortAndTimeoutEndTheExchange) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool done = false;
+  Upstream upstream([&](const Upstream::Request& r, Upstream::Reply& reply) {
+    std::unique_lock lock(mutex);
+    if (r.target == "/stall") {  // a head and one chunk, then nothing until the test ends
+      reply.writeHead(200, {});
+      reply.write("first chunk");
+    }  // "/never": not even a head
+    cv.wait_for(lock, seconds(20), [&] { return done; });
+    reply.close();
+  });
+  auto aborted = call("/fn/f/abort", upstream.url("/stall"));
+  EXPECT_EQ(aborted.body, "got 11 bytes, then AbortError") << aborted.body;
+  auto timed_out = call("/fn/f/timeout", upstream.url("/never"));
+  EXPECT_EQ(timed_out.status, 502);
+  EXPECT_EQ(timed_out.body, "TimeoutError: signal timed out") << timed_out.body;
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  cv.notify_all();
+}
+
+TEST_F(FetchTest, SubrequestsPerRequestAreLimited) {
+  Upstream upstream(echoHandler());
+  auto reply = call("/fn/f/many", upstream.url("/hello"));
+  EXPECT_NE(reply.body.find("50 ok; last: TypeError: too many subrequests"), std::string::npos)
+      << reply.body;
 }
 
 class DefaultEgressTest : public FetchTest {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -71,6 +72,11 @@ export default {
           },
           cancel(reason) { console.log("forever stream cancelled:", String(reason)); },
         }, { highWaterMark: 0 }));
+      case "/fn/s/duplex":  // each chunk goes back as soon as it arrives
+        return new Response(request.body.pipeThrough(new TransformStream()));
+      case "/fn/s/pending":
+        setInterval(() => console.log("still pending"), 20);
+        return new Promise(() => {});
       case "/fn/s/gzip":
         return new Response(request.body.pipeThrough(new CompressionStream("gzip")));
       case "/fn/s/gunzip":
@@ -180,6 +186,33 @@ TEST_F(StreamsTest, AClientThatLeavesCancelsTheStream) {
   EXPECT_TRUE(daemon_.waitForLog("forever stream cancelled", seconds(10))) << daemon_.logs();
   // The shard is fine.
   EXPECT_EQ(httpRequest(daemon_.publicPort(), "GET", "/fn/s/open").status, 200);
+}
+
+// A slow writer: the client sends its body a piece at a time and sees each piece come back
+// before it sends the next (the response streams while the request body still arrives).
+TEST_F(StreamsTest, ASlowWriterGetsEachPieceBackBeforeSendingTheNext) {
+  HttpConnection conn(daemon_.publicPort());
+  conn.send("POST /fn/s/duplex HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\n");
+  for (const char* piece : {"piece-one;", "piece-two;", "piece-three;"}) {
+    char size[16];
+    snprintf(size, sizeof size, "%zx\r\n", strlen(piece));
+    conn.send(size + std::string(piece) + "\r\n");
+    ASSERT_TRUE(conn.waitFor(piece, seconds(10))) << piece;
+  }
+  conn.send("0\r\n\r\n");
+  auto reply = conn.read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->body, "piece-one;piece-two;piece-three;");
+}
+
+TEST_F(StreamsTest, AClientThatLeavesBeforeTheResponseCancelsTheRequest) {
+  {
+    HttpConnection conn(daemon_.publicPort());
+    conn.send("GET /fn/s/pending HTTP/1.1\r\nhost: t\r\n\r\n");
+    ASSERT_TRUE(daemon_.waitForLog("still pending", seconds(10)));
+  }
+  EXPECT_TRUE(daemon_.waitForLog("the client disconnected before the response", seconds(10)))
+      << daemon_.logs();
 }
 
 TEST_F(StreamsTest, GzipRoundTripAgainstTheSystemGzip) {

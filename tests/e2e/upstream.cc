@@ -152,12 +152,13 @@ TestCa::TestCa() {
   std::string ca_key = dir + "/ca.key", csr = dir + "/server.csr", ext = dir + "/ext.cnf";
   writeFile(ext, "subjectAltName=DNS:localhost,DNS:upstream.test,IP:127.0.0.1\n");
   std::vector<std::vector<std::string>> steps = {
-      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-       "-nodes", "-keyout", ca_key, "-out", ca_cert, "-days", "2", "-subj", "/CN=Quiver Test CA"},
-      {"/usr/bin/openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-       "-keyout", server_key, "-out", csr, "-subj", "/CN=localhost"},
-      {"/usr/bin/openssl", "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key, "-CAcreateserial",
-       "-out", server_cert, "-days", "2", "-extfile", ext},
+      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+       "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", ca_key, "-out", ca_cert, "-days", "2",
+       "-subj", "/CN=Quiver Test CA"},
+      {"/usr/bin/openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-keyout", server_key, "-out", csr, "-subj", "/CN=localhost"},
+      {"/usr/bin/openssl", "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
+       "-CAcreateserial", "-out", server_cert, "-days", "2", "-extfile", ext},
   };
   for (const auto& argv : steps) {
     ProcessResult r = runProgram(argv);
