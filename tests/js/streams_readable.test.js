@@ -487,3 +487,25 @@ test("monkey-patched Promise.prototype.then, species and Array.prototype do not 
   assertEquals(calls, 0);
   assertEquals(out, "ababxy1");
 });
+
+test("console.log shows whether a stream is locked", () => {
+  const stream = new ReadableStream();
+  const logs = captureLogs(() => {
+    console.log(stream);
+    stream.getReader();
+    console.log(stream);
+    console.log(new WritableStream());
+  });
+  assertEquals(logs.map((entry) => entry[1]), [
+    "ReadableStream { locked: false }", "ReadableStream { locked: true }", "WritableStream { locked: false }",
+  ]);
+});
+
+test("views on a SharedArrayBuffer are not byte stream chunks", async () => {
+  if (typeof SharedArrayBuffer !== "function") return;
+  let controller;
+  const stream = new ReadableStream({ type: "bytes", start(c) { controller = c; } });
+  assertThrows(() => controller.enqueue(new Uint8Array(new SharedArrayBuffer(2))), TypeError);
+  const reader = stream.getReader({ mode: "byob" });
+  await assertRejects(reader.read(new Uint8Array(new SharedArrayBuffer(2))), TypeError);
+});

@@ -67,6 +67,7 @@ const {
   illegalInvocation,
   installGlobal,
   isObject,
+  isSharedArrayBuffer,
   toDictionary,
   toDOMString,
   toEnum,
@@ -1866,7 +1867,7 @@ class ReadableStreamBYOBReader {
   read(view, options = undefined) {
     if (!isBYOBReader(this)) return promiseRejectedWith(illegalInvocation());
     const prefix = "Failed to execute 'read' on 'ReadableStreamBYOBReader'";
-    if (!isArrayBufferViewValue(view)) {
+    if (!isArrayBufferViewValue(view) || isSharedArrayBuffer(viewBuffer(view))) {
       return promiseRejectedWith(new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`));
     }
     let min = 1;
@@ -2010,7 +2011,9 @@ class ReadableByteStreamController {
   enqueue(chunk) {
     if (!isByteController(this)) throw illegalInvocation();
     const prefix = "Failed to execute 'enqueue' on 'ReadableByteStreamController'";
-    if (!isArrayBufferViewValue(chunk)) throw new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`);
+    if (!isArrayBufferViewValue(chunk) || isSharedArrayBuffer(viewBuffer(chunk))) {
+      throw new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`);
+    }
     byteControllerEnqueueChecked(this.#slots, chunk, prefix);
   }
 
@@ -2079,7 +2082,9 @@ class ReadableStreamBYOBRequest {
   respondWithNewView(view) {
     if (!isBYOBRequest(this)) throw illegalInvocation();
     const prefix = "Failed to execute 'respondWithNewView' on 'ReadableStreamBYOBRequest'";
-    if (!isArrayBufferViewValue(view)) throw new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`);
+    if (!isArrayBufferViewValue(view) || isSharedArrayBuffer(viewBuffer(view))) {
+      throw new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`);
+    }
     const request = this.#slots;
     if (request.controller === undefined) throw new TypeError(`${prefix}: This BYOB request has been invalidated.`);
     if (isDetachedBuffer(viewBuffer(view))) throw new TypeError(`${prefix}: The given view's buffer has been detached.`);
@@ -2104,6 +2109,10 @@ installGlobal("ReadableStreamBYOBReader", ReadableStreamBYOBReader);
 installGlobal("ReadableStreamDefaultController", ReadableStreamDefaultController);
 installGlobal("ReadableByteStreamController", ReadableByteStreamController);
 installGlobal("ReadableStreamBYOBRequest", ReadableStreamBYOBRequest);
+
+// How console.log shows them (as in Deno).
+internals.registerInspector(isReadableStreamObject, (stream) =>
+  internals.makeDisplayObject(ReadableStream.prototype, ["locked"], [isReadableStreamLocked(streamSlots(stream))]));
 
 // --- internals.streams: the contract (see the top of this file) ---
 
@@ -2154,7 +2163,9 @@ function hostCreateReadableByteStream(source, highWaterMark = 0) {
 function controllerEnqueue(controller, chunk) {
   checkCanEnqueueOrClose(controller);
   if (controller.isByte) {
-    if (!isArrayBufferViewValue(chunk)) throw new TypeError("A byte stream chunk must be an ArrayBufferView.");
+    if (!isArrayBufferViewValue(chunk) || isSharedArrayBuffer(viewBuffer(chunk))) {
+      throw new TypeError("A byte stream chunk must be an ArrayBufferView on an ArrayBuffer.");
+    }
     byteControllerEnqueueChecked(controller, chunk, "enqueue");
   } else {
     readableStreamDefaultControllerEnqueue(controller, chunk);
