@@ -312,3 +312,54 @@ test("pipes, transforms, writers, text streams and stream bodies work under patc
   if (failure !== null) throw failure;
   assertEquals(out, "abccdeestop");
 });
+
+test("errors inside streams leave no unhandled rejections behind", async () => {
+  const reasons = [];
+  const count = (event) => {
+    reasons.push(String(event.reason && event.reason.message));
+    event.preventDefault();
+  };
+  addEventListener("unhandledrejection", count);
+  try {
+    // An errored stream, read and cancelled by its user.
+    const errored = new ReadableStream({ start(c) { c.error(new Error("e1")); } });
+    await errored.getReader().read().catch(() => {});
+    // A reader released while the stream is readable, never asked for `closed`.
+    new ReadableStream().getReader().releaseLock();
+    // A failing pipe in both directions.
+    await new ReadableStream({ start(c) { c.error(new Error("e2")); } }).pipeTo(new WritableStream()).catch(() => {});
+    await new ReadableStream({ pull(c) { c.enqueue(1); } })
+      .pipeTo(new WritableStream({ write() { throw new Error("e3"); } })).catch(() => {});
+    // pipeThrough's own promise is marked handled.
+    const broken = new ReadableStream({ start(c) { c.error(new Error("e4")); } }).pipeThrough(new TransformStream());
+    await broken.getReader().read().catch(() => {});
+    // A writable errored with a writer that nobody watches.
+    const ws = new WritableStream({ start(c) { c.error(new Error("e5")); } });
+    ws.getWriter();
+    // A transform that fails, written and read by its user.
+    const ts = new TransformStream({ transform() { throw new Error("e6"); } });
+    const read = ts.readable.getReader().read().catch(() => {});
+    await ts.writable.getWriter().write(1).catch(() => {});
+    await read;
+    // Body reads that fail.
+    await new Response(new ReadableStream({ start(c) { c.enqueue("x"); } })).text().catch(() => {});
+    // A tee whose source errors.
+    const [a, b] = new ReadableStream({ start(c) { c.error(new Error("e7")); } }).tee();
+    await a.cancel().catch(() => {});
+    await b.cancel().catch(() => {});
+    // Aborting a pipe through a signal.
+    const controller = new AbortController();
+    const piping = new ReadableStream().pipeTo(new WritableStream(), { signal: controller.signal });
+    controller.abort();
+    await piping.catch(() => {});
+  } finally {
+    // Let a checkpoint pass: wait for an unrelated rejection to be reported after the others.
+    const marker = new Promise((resolve) => {
+      addEventListener("unhandledrejection", (event) => { event.preventDefault(); resolve(); }, { once: true });
+    });
+    Promise.reject(new Error("marker"));
+    await marker;
+    removeEventListener("unhandledrejection", count);
+  }
+  assertEquals(reasons, ["marker"]);
+});
