@@ -509,3 +509,26 @@ test("views on a SharedArrayBuffer are not byte stream chunks", async () => {
   const reader = stream.getReader({ mode: "byob" });
   await assertRejects(reader.read(new Uint8Array(new SharedArrayBuffer(2))), TypeError);
 });
+
+test("read results and iterator results are looked up for `then` once, when they resolve", async () => {
+  let lookups = 0;
+  Object.defineProperty(Object.prototype, "then", {
+    get() { lookups++; return undefined; },
+    configurable: true,
+  });
+  let readLookups;
+  let iteratorLookups;
+  try {
+    const reader = new ReadableStream({ start(c) { c.enqueue(1); } }).getReader();
+    await reader.read();
+    readLookups = lookups;
+    lookups = 0;
+    const iterator = new ReadableStream({ start(c) { c.enqueue(1); } }).values();
+    await iterator.next();
+    iteratorLookups = lookups;
+  } finally {
+    delete Object.prototype.then;
+  }
+  assertEquals(readLookups, 1);
+  assertEquals(iteratorLookups, 1);
+});

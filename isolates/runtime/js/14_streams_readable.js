@@ -98,6 +98,7 @@ const {
   toEnforcedUnsignedLongLong,
   toQueuingStrategy,
   transferArrayBuffer,
+  transformPromiseToValue,
   transformPromiseWith,
   uponPromise,
   viewBuffer,
@@ -1649,15 +1650,16 @@ function iterResult(value, done) {
   return { value, done };
 }
 
-// https://streams.spec.whatwg.org/#ref-for-dfn-get-the-next-iteration-result
+// https://streams.spec.whatwg.org/#ref-for-dfn-get-the-next-iteration-result: a promise of a
+// null-prototype { value, done } record (nextSteps makes the iterator result from it).
 function asyncIteratorGetNext(slots) {
   const reader = slots.reader;
   const deferred = new Deferred();
   const readRequest = new ReadRequest((chunk) => {
-    deferred.resolve(iterResult(chunk, false));
+    deferred.resolve({ __proto__: null, value: chunk, done: false });
   }, () => {
     readableStreamDefaultReaderRelease(reader);
-    deferred.resolve(iterResult(undefined, true));
+    deferred.resolve({ __proto__: null, value: undefined, done: true });
   }, (e) => {
     readableStreamDefaultReaderRelease(reader);
     deferred.reject(e);
@@ -1683,10 +1685,10 @@ function nextSteps(slots) {
   if (slots.reader.stream === undefined) {
     return promiseRejectedWith(new TypeError("Cannot get the next iteration result once the reader has been released."));
   }
-  return transformPromiseWith(asyncIteratorGetNext(slots), (next) => {
+  return transformPromiseToValue(asyncIteratorGetNext(slots), (next) => {
     slots.ongoingPromise = null;
     if (next.done) slots.isFinished = true;
-    return next;
+    return iterResult(next.value, next.done);
   }, (reason) => {
     slots.ongoingPromise = null;
     slots.isFinished = true;
@@ -1720,7 +1722,9 @@ const asyncIteratorMembers = {
     slots.ongoingPromise = ongoing === null
       ? returnSteps(slots, value)
       : transformPromiseWith(ongoing, () => returnSteps(slots, value), () => returnSteps(slots, value));
-    return transformPromiseWith(slots.ongoingPromise, () => iterResult(value, true));
+    return transformPromiseToValue(slots.ongoingPromise, () => iterResult(value, true), (reason) => {
+      throw reason;
+    });
   },
 };
 
