@@ -1390,10 +1390,24 @@ function asyncFromSyncIterator(syncIterator, syncNext) {
 }
 
 // https://tc39.es/ecma262/#sec-asyncfromsynciteratorcontinuation: a sync iterator result with
-// its value awaited.
-async function asyncFromSyncContinuation(result) {
+// its value awaited. When the value is a rejected promise and the iterator is not done, the
+// iterator is closed (closeOnRejection, for next()) before the rejection goes on.
+async function asyncFromSyncContinuation(result, syncIterator = undefined) {
   const done = !!result.done;
-  const value = await result.value;
+  let value;
+  try {
+    value = await result.value;
+  } catch (error) {
+    if (!done && syncIterator !== undefined) {
+      try {
+        const returnMethod = syncIterator.return;
+        if (returnMethod !== undefined && returnMethod !== null) ReflectApply(returnMethod, syncIterator, []);
+      } catch {
+        // IteratorClose with a throw completion: the original error wins.
+      }
+    }
+    throw error;
+  }
   return { __proto__: null, done, value };
 }
 
@@ -1411,7 +1425,7 @@ function readableStreamFromIterable(asyncIterable) {
     }
     if (record.sync) {
       if (!isObject(nextResult)) return promiseRejectedWith(new TypeError(`${prefix}: The iterator result is not an object.`));
-      const continuation = asyncFromSyncContinuation(nextResult);
+      const continuation = asyncFromSyncContinuation(nextResult, record.iterator);
       return transformPromiseWith(continuation, (iterResult) => {
         if (iterResult.done) readableStreamDefaultControllerClose(stream.controller);
         else readableStreamDefaultControllerEnqueue(stream.controller, iterResult.value);
