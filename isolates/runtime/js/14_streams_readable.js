@@ -19,9 +19,10 @@
 //       handle `c`; pull and cancel(reason) may return a promise; a throw errors the stream.
 //   createReadableByteStream({ start, pull, cancel }, highWaterMark = 0) -> byte ReadableStream;
 //       pull(c) gets the same kind of handle.
-//   controllerEnqueue(c, chunk)   chunk: any value (default) / an ArrayBufferView (byte: its
-//                                 buffer is transferred, as enqueue() does); throws a TypeError
-//                                 if the stream cannot take it (closed, errored, close requested)
+//   controllerEnqueue(c, chunk)   chunk: any value (default) / an ArrayBufferView (byte: given
+//                                 away, neither copied nor detached: the caller must not touch it
+//                                 again); throws a TypeError if the stream cannot take it
+//                                 (closed, errored, close requested)
 //   controllerClose(c), controllerError(c, e), controllerDesiredSize(c) -> number | null
 //   controllerByobView(c) -> Uint8Array | null  (byte: the pending BYOB request's view, to fill)
 //   controllerRespond(c, bytesWritten)          (byte: after filling controllerByobView(c))
@@ -721,21 +722,27 @@ function readableByteStreamControllerConvertPullIntoDescriptor(pullIntoDescripto
 }
 
 // https://streams.spec.whatwg.org/#readable-byte-stream-controller-enqueue
-function readableByteStreamControllerEnqueue(controller, chunk) {
+// `owned`: the runtime's own producers (the host's chunks, readableStreamFromChunks, the byte tee)
+// pass true for chunks that nothing else references; their buffers are then not transferred
+// (detaching them would change nothing anyone can see, and a transfer goes through V8's
+// serializer). Chunks from user code are always transferred.
+function readableByteStreamControllerEnqueue(controller, chunk, owned = false) {
   const stream = controller.stream;
   if (controller.closeRequested || stream.state !== "readable") return;
   const buffer = viewBuffer(chunk);
   const byteOffset = viewByteOffset(chunk);
   const byteLength = viewByteLength(chunk);
   if (isDetachedBuffer(buffer)) throw new TypeError("The chunk's ArrayBuffer is detached.");
-  const transferredBuffer = transferArrayBuffer(buffer);
+  const transferredBuffer = owned ? buffer : transferArrayBuffer(buffer);
   if (controller.pendingPullIntos.length > 0) {
     const firstPendingPullInto = controller.pendingPullIntos.peek();
     if (isDetachedBuffer(firstPendingPullInto.buffer)) {
       throw new TypeError("The BYOB request's ArrayBuffer is detached.");
     }
+    // A BYOB request a user source saw must not be written to any more: its buffer moves.
+    const exposed = controller.byobRequest !== null && controller.byobRequest.wrapper !== undefined;
     readableByteStreamControllerInvalidateBYOBRequest(controller);
-    firstPendingPullInto.buffer = transferArrayBuffer(firstPendingPullInto.buffer);
+    if (!owned || exposed) firstPendingPullInto.buffer = transferArrayBuffer(firstPendingPullInto.buffer);
     if (firstPendingPullInto.readerType === "none") {
       readableByteStreamControllerEnqueueDetachedPullIntoToQueue(controller, firstPendingPullInto);
     }
@@ -1250,8 +1257,8 @@ function readableByteStreamTee(stream) {
             return;
           }
         }
-        if (!canceled1) readableByteStreamControllerEnqueue(branch1.controller, chunk1);
-        if (!canceled2) readableByteStreamControllerEnqueue(branch2.controller, chunk2);
+        if (!canceled1) readableByteStreamControllerEnqueue(branch1.controller, chunk1, true);
+        if (!canceled2) readableByteStreamControllerEnqueue(branch2.controller, chunk2, true);
         continueReading();
       });
     }, () => {
@@ -1292,7 +1299,7 @@ function readableByteStreamTee(stream) {
             return;
           }
           if (!byobCanceled) readableByteStreamControllerRespondWithNewView(byobBranch.controller, chunk);
-          readableByteStreamControllerEnqueue(otherBranch.controller, clonedChunk);
+          readableByteStreamControllerEnqueue(otherBranch.controller, clonedChunk, true);
         } else if (!byobCanceled) {
           readableByteStreamControllerRespondWithNewView(byobBranch.controller, chunk);
         }
@@ -2042,7 +2049,7 @@ class ReadableByteStreamController {
 }
 
 // https://streams.spec.whatwg.org/#rbs-controller-enqueue steps 1-4.
-function byteControllerEnqueueChecked(controller, chunk, prefix) {
+function byteControllerEnqueueChecked(controller, chunk, prefix, owned = false) {
   if (viewByteLength(chunk) === 0) throw new TypeError(`${prefix}: chunk is empty.`);
   if (ArrayBufferPrototypeGetByteLengthSafe(viewBuffer(chunk)) === 0) {
     throw new TypeError(`${prefix}: chunk's buffer is detached or empty.`);
@@ -2051,7 +2058,7 @@ function byteControllerEnqueueChecked(controller, chunk, prefix) {
   if (controller.stream.state !== "readable") {
     throw new TypeError(`${prefix}: The stream is not in the readable state and cannot be enqueued to.`);
   }
-  readableByteStreamControllerEnqueue(controller, chunk);
+  readableByteStreamControllerEnqueue(controller, chunk, owned);
 }
 
 function byteControllerWrapper(controller) {
@@ -2184,7 +2191,7 @@ function controllerEnqueue(controller, chunk) {
     if (!isArrayBufferViewValue(chunk) || isSharedArrayBuffer(viewBuffer(chunk))) {
       throw new TypeError("A byte stream chunk must be an ArrayBufferView on an ArrayBuffer.");
     }
-    byteControllerEnqueueChecked(controller, chunk, "enqueue");
+    byteControllerEnqueueChecked(controller, chunk, "enqueue", true);
   } else {
     readableStreamDefaultControllerEnqueue(controller, chunk);
   }
@@ -2308,7 +2315,7 @@ function readableStreamFromChunks(list, copy = false) {
       if (copy) chunk = cloneAsUint8Array(chunk);
       else list[index] = undefined;
       index++;
-      readableByteStreamControllerEnqueue(controller, chunk);
+      readableByteStreamControllerEnqueue(controller, chunk, true);
     }
     if (index >= list.length && !controller.closeRequested && stream.state === "readable") {
       controllerClose(controller);
