@@ -9,8 +9,14 @@
 // internal slots; the abstract operations work on the records only, so user code can neither
 // read nor change a slot, and the host can drive a stream without any public (patchable) method.
 //
+// The file is long because the readable side is most of the standard (byte streams and their
+// BYOB machinery, both tees, from(), async iteration); it follows the spec's section order.
+//
 // Deviations: see 14_streams_common.js on microtask timing; TransferArrayBuffer goes through
-// V8's serializer (ops.structuredClone with a transfer list).
+// V8's serializer (ops.structuredClone with a transfer list), so the runtime skips it for chunks
+// only it references (controllerEnqueue, readableStreamFromChunks, the byte tee); streams are not
+// host objects, so structuredClone(stream) gives {} rather than a DataCloneError (as for Headers,
+// see 41_structured_clone.js).
 //
 // Contract for the host and the other runtime files: `internals.streams` (null prototype; the
 // transform and writable files add their parts).
@@ -23,7 +29,8 @@
 //                                 away, neither copied nor detached: the caller must not touch it
 //                                 again); throws a TypeError if the stream cannot take it
 //                                 (closed, errored, close requested)
-//   controllerClose(c), controllerError(c, e), controllerDesiredSize(c) -> number | null
+//   controllerClose(c) (byte: also answers a pending BYOB read as done), controllerError(c, e),
+//   controllerDesiredSize(c) -> number | null
 //   controllerByobView(c) -> Uint8Array | null  (byte: the pending BYOB request's view, to fill)
 //   controllerRespond(c, bytesWritten)          (byte: after filling controllerByobView(c))
 //   acquireReader(stream) -> reader (a default reader record; TypeError if locked)
