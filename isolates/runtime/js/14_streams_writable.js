@@ -17,7 +17,8 @@
 //       abort(reason) may return promises.
 //   writableControllerError(c, e), writableControllerSignal(c) -> AbortSignal
 //   acquireWriter(stream) -> writer record (TypeError if locked)
-//   writerWrite(writer, chunk) -> Promise, writerClose(writer) -> Promise,
+//   writerWrite(writer, chunk) -> Promise, writerClose(writer) -> Promise (with error
+//   propagation: fulfilled at once when already closing or closed),
 //   writerAbort(writer, reason) -> Promise, writerReleaseLock(writer),
 //   writerReady(writer) -> Promise, writerClosed(writer) -> Promise,
 //   writerDesiredSize(writer) -> number | null
