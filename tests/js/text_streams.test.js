@@ -129,3 +129,14 @@ test("a patched TextDecoder.prototype.decode does not reach TextDecoderStream", 
     TextDecoder.prototype.decode = realDecode;
   }
 });
+
+test("console.log shows the encoding and options", () => {
+  const logs = captureLogs(() => {
+    console.log(new TextEncoderStream());
+    console.log(new TextDecoderStream("utf-16", { fatal: true }));
+  });
+  assertEquals(logs.map((entry) => entry[1]), [
+    "TextEncoderStream { encoding: 'utf-8' }",
+    "TextDecoderStream {\n  encoding: 'utf-16le',\n  fatal: true,\n  ignoreBOM: false\n}",
+  ]);
+});

@@ -99,6 +99,7 @@ class TextEncoderStream {
 // --- TextDecoderStream ---
 
 let isTextDecoderStream;
+let describeDecoderStream;
 
 function toBufferSource(chunk) {
   if (isArrayBufferView(chunk) || isArrayBuffer(chunk) || isSharedArrayBuffer(chunk)) return chunk;
@@ -142,6 +143,7 @@ class TextDecoderStream {
 
   static {
     isTextDecoderStream = (value) => isObject(value) && #decoder in value;
+    describeDecoderStream = (stream) => [textDecoderEncoding(stream.#decoder), stream.#fatal, stream.#ignoreBOM];
   }
 
   get encoding() {
@@ -184,5 +186,9 @@ configureInterface(TextDecoderStream, "TextDecoderStream");
 installGlobal("TextEncoderStream", TextEncoderStream);
 installGlobal("TextDecoderStream", TextDecoderStream);
 
+// How console.log shows them (as TextEncoder and TextDecoder are shown).
 internals.registerInspector(isTextEncoderStream, () =>
   internals.makeDisplayObject(TextEncoderStream.prototype, ["encoding"], ["utf-8"]));
+internals.registerInspector(isTextDecoderStream, (stream) =>
+  internals.makeDisplayObject(TextDecoderStream.prototype, ["encoding", "fatal", "ignoreBOM"],
+    describeDecoderStream(stream)));
