@@ -165,6 +165,13 @@ Status FunctionInstance::load() {
           return;
         }
         runtime_ = std::move(*runtime);
+        // The request path compiled once, on the host's time (see warmUp in 90_internals.js).
+        v8::TryCatch try_catch(isolate);
+        v8::Local<v8::Function> warm_up;
+        v8::Local<v8::Value> ignored;
+        if (runtime_->internalFunction(isolate, context, "warmUp").ToLocal(&warm_up)) {
+          (void)warm_up->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&ignored);
+        }
         // From here on user code runs: no eval() or new Function() from strings unless allowed.
         context->AllowCodeGenerationFromStrings(version_->config.allow_eval);
       },
