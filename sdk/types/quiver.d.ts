@@ -286,6 +286,20 @@ declare var Response: {
   redirect(url: string | URL, status?: number): Response;
 };
 
+/**
+ * https://fetch.spec.whatwg.org/#fetch-method: an outbound HTTP request from the function, made
+ * by the host on its own event loop. http:, https: (certificates verified against the host's CA
+ * store) and data: URLs. Redirects are followed (`redirect: "follow"`, at most 20), returned as
+ * they are (`"manual"`: the 3xx response itself, as in Deno and Workers) or rejected (`"error"`).
+ * Bodies stream both ways; gzip and deflate responses are decoded (Content-Encoding stays).
+ * `init.signal` aborts it. Rejects with a TypeError ("fetch failed: …") for DNS, connection, TLS
+ * and timeout failures, for addresses the host's egress policy blocks (by default loopback,
+ * private and link-local ranges, checked after DNS), and past 50 network requests per request
+ * (redirect hops included). Only while handling a request: at module top level it rejects.
+ * A response returned untouched (`return fetch(request)`) is sent to the client as it arrives.
+ */
+declare function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+
 /** https://console.spec.whatwg.org/ — output goes to the function's logs. */
 interface Console {
   assert(condition?: boolean, ...data: unknown[]): void;
