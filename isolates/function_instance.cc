@@ -349,6 +349,7 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
   v8::Local<v8::Value> body = v8::Null(isolate);
   if (request.body && request.body_length != 0) {
     uint64_t handle = adoptBody(id, std::move(request.body));
+    host_bodies_[handle].incoming = true;
     if (!hostReadableStream(context, handle).ToLocal(&body)) return fail();
   }
   v8::Local<v8::Value> request_args[] = {v8str(isolate, request.method),
@@ -423,6 +424,11 @@ void FunctionInstance::settle(uint64_t id, v8::Local<v8::Value> value, bool reje
   InvokeResponse response = rejected ? functionError(context, value, request_id)
                                      : toResponse(id, context, value, request_id);
   if (holder_.get()->IsExecutionTerminating()) return;  // kill() answers
+  if (auto again = requests_.find(id); again != requests_.end() && again->second.body_error) {
+    if (response.stream) response.stream->cancel();
+    response = std::move(*again->second.body_error);
+    again->second.body_error.reset();
+  }
   respond(id, std::move(response));
 }
 

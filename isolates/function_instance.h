@@ -27,6 +27,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -115,6 +116,9 @@ class FunctionInstance final : public OpsHost {
     v8::Global<v8::Value> ctx;  // the handler's ExecutionContext
     int holds = 0;              // background work still keeping it after its response
     int subrequests = 0;        // fetch() exchanges started
+    // Set when the incoming body failed on the gateway's side (over the limit, stalled,
+    // malformed): the client gets this error whatever the function answers.
+    std::optional<InvokeResponse> body_error;
     bool responded() const { return !done; }
   };
   // What a settled promise the instance watches meant (the callback's data encodes it).
@@ -132,6 +136,7 @@ class FunctionInstance final : public OpsHost {
     uint64_t request;
     std::shared_ptr<host::ByteStream> stream;
     std::shared_ptr<host::ByteStream> raw;      // set when `stream` decodes it: handed on instead
+    bool incoming = false;                      // the request's own body (from the client)
     v8::Global<v8::Promise::Resolver> pending;  // the read in progress
   };
   struct JsStream {
@@ -190,6 +195,7 @@ class FunctionInstance final : public OpsHost {
   void jsStreamCancel(uint64_t id);
   void onJsChunk(uint64_t id, v8::Local<v8::Value> value);
   void endStreams(uint64_t request, const std::string& why);
+  void noteBodyError(uint64_t request, const std::string& message);
   v8::MaybeLocal<v8::Value> hostReadableStream(v8::Local<v8::Context> context, uint64_t handle);
   Result<std::shared_ptr<host::ByteStream>> bodyStreamOf(uint64_t request,
                                                          v8::Local<v8::Context> context,

@@ -62,7 +62,7 @@ class FunctionInstance::JsByteStream final : public host::ByteStream {
 uint64_t FunctionInstance::adoptBody(uint64_t request, std::shared_ptr<host::ByteStream> stream,
                                      std::shared_ptr<host::ByteStream> raw) {
   uint64_t handle = next_id_++;
-  host_bodies_[handle] = HostBody{request, std::move(stream), std::move(raw), {}};
+  host_bodies_[handle] = HostBody{request, std::move(stream), std::move(raw), false, {}};
   return handle;
 }
 
@@ -119,6 +119,7 @@ void FunctionInstance::onHostChunk(uint64_t handle, Event event, std::string chu
     auto context = isolate->GetCurrentContext();
     auto resolver = it->second.pending.Get(isolate);
     it->second.pending.Reset();
+    if (event == Event::kError && it->second.incoming) noteBodyError(it->second.request, chunk);
     if (event != Event::kData) host_bodies_.erase(it);
     v8::Maybe<bool> done = v8::Nothing<bool>();
     switch (event) {
@@ -148,6 +149,19 @@ void FunctionInstance::bodyCancel(uint64_t handle) {
   auto stream = std::move(it->second.stream);
   host_bodies_.erase(it);
   stream->cancel();
+}
+
+// The client's body failed on the gateway's side: that, not the function's answer, is what the
+// client gets (the same errors the gateway gives before a function runs).
+void FunctionInstance::noteBodyError(uint64_t request, const std::string& message) {
+  auto it = requests_.find(request);
+  if (it == requests_.end() || it->second.body_error) return;
+  if (message.rfind("request body exceeds", 0) == 0) {
+    it->second.body_error = InvokeResponse::hostError(413, "request_body_too_large", message);
+  } else if (message != "client disconnected") {
+    it->second.body_error = InvokeResponse::hostError(
+        400, "bad_request", "the request body could not be read: " + message);
+  }
 }
 
 // --- JS -> host ---
