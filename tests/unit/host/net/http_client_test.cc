@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -242,6 +243,47 @@ TEST_F(HttpClientTest, KeepAliveReusesTheConnection) {
   EXPECT_EQ(upstream->requests().size(), 3u);
   EXPECT_EQ(upstream->connectionsAccepted(), 1);
   EXPECT_EQ(upstream->requests()[2].connection, 1);
+}
+
+TEST_F(HttpClientTest, ConcurrentExchangesAndAPoolBound) {
+  auto options = localOptions();
+  options.max_idle_per_origin = 2;
+  makeClient(options);
+  serveFixed(kHello);
+  constexpr int kParallel = 10;
+  std::vector<Outcome> outs(kParallel);
+  for (auto& out : outs) start({"GET", upstream->url(), {}, nullptr}, out);
+  ASSERT_TRUE(runner.runUntil([&] {
+    return std::all_of(outs.begin(), outs.end(), [](const Outcome& o) { return o.settled(); });
+  }));
+  std::vector<BodyReader> readers;
+  readers.reserve(kParallel);
+  for (auto& out : outs) {
+    ASSERT_TRUE(out.response) << out.error.value_or("");
+    readers.push_back(BodyReader{out.response->body});
+  }
+  for (auto& reader : readers) reader.readAll();
+  ASSERT_TRUE(runner.runUntil([&] {
+    return std::all_of(readers.begin(), readers.end(),
+                       [](const BodyReader& r) { return r.done(); });
+  }));
+  for (auto& reader : readers) EXPECT_EQ(reader.data, "hello");
+  EXPECT_EQ(upstream->connectionsAccepted(), kParallel);
+  EXPECT_EQ(client->idleConnections(), 2u);
+  EXPECT_TRUE(runner.runUntil([&] { return upstream->connectionsOpen() == 2; }));
+}
+
+TEST_F(HttpClientTest, IdlePooledConnectionsTimeOut) {
+  auto options = localOptions();
+  options.pool_idle_timeout_ms = 50;
+  makeClient(options);
+  serveFixed(kHello);
+  auto out = get(upstream->url());
+  ASSERT_TRUE(out.response);
+  readBody(out);
+  EXPECT_EQ(client->idleConnections(), 1u);
+  EXPECT_TRUE(runner.runUntil([&] { return upstream->connectionsOpen() == 0; }));
+  EXPECT_EQ(client->idleConnections(), 0u);
 }
 
 TEST_F(HttpClientTest, ConnectionCloseIsNotReused) {
@@ -594,6 +636,20 @@ TEST_F(HttpsClientTest, VerifiesAgainstTheGivenCa) {
   EXPECT_EQ(readBody(out).data, "secure");
   EXPECT_EQ(server.lastServerName(), "localhost");
   EXPECT_EQ(server.lastAlpn(), "http/1.1");
+}
+
+TEST_F(HttpsClientTest, ALargeBodyStreamsThroughTls) {
+  auto options = localOptions();
+  options.ca_file = pki.ca_pem;
+  makeClient(options);
+  quiver::testing::TlsUpstream server(pki.localhost_cert, pki.localhost_key, 4 * 1024 * 1024);
+  auto out = get(url(server));
+  ASSERT_TRUE(out.response) << out.error.value_or("");
+  EXPECT_EQ(out.response->body->length(), 4 * 1024 * 1024);
+  auto body = readBody(out);
+  EXPECT_TRUE(body.ended) << body.error.value_or("");
+  EXPECT_EQ(body.data, std::string(4 * 1024 * 1024, 's'));
+  EXPECT_GT(body.chunks, 4);  // it came in pieces, as it arrived
 }
 
 TEST_F(HttpsClientTest, FailsWithoutTheCa) {

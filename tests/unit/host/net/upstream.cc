@@ -274,7 +274,8 @@ TestPki makeTestPki(const std::string& dir) {
 
 // --- TlsUpstream
 
-TlsUpstream::TlsUpstream(const std::string& cert, const std::string& key) {
+TlsUpstream::TlsUpstream(const std::string& cert, const std::string& key, size_t body_bytes)
+    : body_bytes_(body_bytes) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   SSL_CTX_use_certificate_chain_file(ctx, cert.c_str());
   SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM);
@@ -323,7 +324,7 @@ std::string TlsUpstream::lastAlpn() {
   return alpn_;
 }
 
-// One connection at a time: handshake, read one request head, answer "secure", close.
+// One connection at a time: handshake, read one request head, answer, close.
 void TlsUpstream::serve() {
   while (!stopping_) {
     int fd = accept(listen_fd_, nullptr, nullptr);
@@ -348,8 +349,9 @@ void TlsUpstream::serve() {
         if (n <= 0) break;
         head.append(buffer, static_cast<size_t>(n));
       }
-      std::string response =
-          "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecure";
+      std::string body = body_bytes_ ? std::string(body_bytes_, 's') : "secure";
+      std::string response = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                             "\r\nConnection: close\r\n\r\n" + body;
       SSL_write(ssl, response.data(), static_cast<int>(response.size()));
       SSL_shutdown(ssl);
     }

@@ -98,7 +98,8 @@ TestPki makeTestPki(const std::string& dir);
 
 class TlsUpstream {
  public:
-  TlsUpstream(const std::string& cert, const std::string& key);
+  // Answers every request with "secure", or with `body_bytes` of 's' when that is not 0.
+  TlsUpstream(const std::string& cert, const std::string& key, size_t body_bytes = 0);
   ~TlsUpstream();
   int port() const { return port_; }
   std::string lastServerName();  // SNI of the last handshake
@@ -108,6 +109,7 @@ class TlsUpstream {
  private:
   void serve();
 
+  size_t body_bytes_;
   int listen_fd_ = -1;
   int port_ = 0;
   void* ctx_ = nullptr;  // SSL_CTX
