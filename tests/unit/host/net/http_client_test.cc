@@ -143,6 +143,26 @@ TEST_F(HttpClientTest, PostWithStreamedChunkedBody) {
   EXPECT_EQ(body->reads, 51);  // one pull per chunk, then the end
 }
 
+TEST_F(HttpClientTest, AnAnswerBeforeTheUploadEndsStopsTheUpload) {
+  makeClient();
+  serve([](const UpstreamRequest&, Upstream::Conn&) {});
+  upstream->onHead([](const UpstreamRequest&, Upstream::Conn& conn) {
+    conn.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\n\r\ntoo much");
+  });
+  std::vector<std::string> chunks(1000, std::string(100, 'u'));
+  auto body = std::make_shared<ChunkStream>(runner.loop(), chunks, -1, true);
+  auto out = fetch({"POST", upstream->url(), {}, body});
+  ASSERT_TRUE(out.response) << out.error.value_or("");
+  EXPECT_EQ(out.response->status, 413);
+  auto reader = readBody(out);
+  EXPECT_EQ(reader.data, "too much");
+  EXPECT_TRUE(reader.ended);
+  EXPECT_TRUE(body->cancelled);
+  EXPECT_LT(body->reads, 1000);
+  EXPECT_EQ(client->idleConnections(), 0u);  // half an upload: never reused
+  EXPECT_TRUE(runner.runUntil([&] { return upstream->connectionsOpen() == 0; }));
+}
+
 TEST_F(HttpClientTest, RequestBodyShorterThanDeclaredFails) {
   makeClient();
   serveFixed(kHello);

@@ -83,6 +83,7 @@ class Upstream::ConnImpl final : public Upstream::Conn,
       auto& s = self(p);
       if (s.in_value_) s.finishHeader();
       s.current_.method = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
+      if (s.server_->head_handler_) s.heads_.push_back(s.current_);
       return 0;
     };
     settings_.on_body = [](llhttp_t* p, const char* at, size_t n) {
@@ -162,6 +163,12 @@ class Upstream::ConnImpl final : public Upstream::Conn,
   void onBytes(const char* data, size_t n) {
     auto keep = shared_from_this();
     if (llhttp_execute(&parser_, data, n) != HPE_OK) return close();
+    auto heads = std::move(heads_);
+    heads_.clear();
+    for (auto& request : heads) {
+      if (closed()) return;
+      server_->head_handler_(request, *this);
+    }
     auto done = std::move(complete_);
     complete_.clear();
     for (auto& request : done) {
@@ -178,6 +185,7 @@ class Upstream::ConnImpl final : public Upstream::Conn,
   llhttp_t parser_;
   UpstreamRequest current_;
   std::vector<UpstreamRequest> complete_;
+  std::vector<UpstreamRequest> heads_;
   std::string field_, value_;
   bool in_value_ = false;
 };

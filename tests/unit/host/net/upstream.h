@@ -64,6 +64,8 @@ class Upstream {
 
   Upstream(uv_loop_t* loop, Handler handler);
   ~Upstream();
+  // Also called when a request's head arrived, before its body (answers that do not wait).
+  void onHead(Handler handler) { head_handler_ = std::move(handler); }
   int port() const { return port_; }
   std::string url(const std::string& path = "/") const;
   int connectionsAccepted() const { return accepted_; }
@@ -78,6 +80,7 @@ class Upstream {
 
   uv_loop_t* loop_;
   Handler handler_;
+  Handler head_handler_;
   uv_tcp_t* listener_ = nullptr;
   int port_ = 0;
   int accepted_ = 0;
