@@ -537,6 +537,22 @@ TEST_F(HttpClientTest, BodyIdleTimeout) {
                              std::to_string(upstream->port()));
 }
 
+TEST_F(HttpClientTest, SendTimeoutWhenTheUpstreamStopsReading) {
+  auto options = localOptions();
+  options.idle_timeout_ms = 200;
+  makeClient(options);
+  serve([](const UpstreamRequest&, Upstream::Conn&) {});
+  upstream->onHead([](const UpstreamRequest&, Upstream::Conn& conn) { conn.stopReading(); });
+  std::vector<std::string> chunks(2000, std::string(64 * 1024, 'u'));
+  auto body = std::make_shared<ChunkStream>(runner.loop(), chunks, -1, false);
+  auto out = fetch({"POST", upstream->url(), {}, body});
+  ASSERT_TRUE(out.error);
+  EXPECT_EQ(*out.error,
+            "timed out sending the request to 127.0.0.1:" + std::to_string(upstream->port()));
+  EXPECT_TRUE(body->cancelled);
+  EXPECT_LT(body->reads, 2000);  // pulled only as fast as the socket took it
+}
+
 TEST_F(HttpClientTest, ConnectTimeout) {
   auto options = localOptions();
   options.connect_timeout_ms = 100;

@@ -146,6 +146,9 @@ class Upstream::ConnImpl final : public Upstream::Conn,
     holder_.reset();  // last: may free this
   }
 
+  void stopReading() override {
+    if (tcp_) uv_read_stop(reinterpret_cast<uv_stream_t*>(tcp_));
+  }
   bool closed() const override { return tcp_ == nullptr; }
   size_t writeQueueSize() const override {
     return tcp_ ? uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(tcp_)) : 0;

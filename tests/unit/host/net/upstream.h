@@ -56,6 +56,7 @@ class Upstream {
     // `done` runs once the kernel took the bytes.
     virtual void write(std::string bytes, std::function<void()> done = nullptr) = 0;
     virtual void close() = 0;
+    virtual void stopReading() = 0;  // the peer's writes then block once the buffers fill
     virtual bool closed() const = 0;
     virtual size_t writeQueueSize() const = 0;
   };
