@@ -169,11 +169,13 @@ void HttpExchange::writeBytes(std::string bytes, bool last) {
       std::move(bytes), [self, last](const std::string& error) { self->onWritten(error, last); });
   if (!queued) return fail("the connection to " + connection_->describe() + " was lost");
   writing_ = true;
+  last_write_pending_ = last;
   updateTimer();
 }
 
 void HttpExchange::onWritten(const std::string& error, bool last) {
   writing_ = false;
+  last_write_pending_ = false;
   if (phase_ == Phase::kDone || !connection_) return;
   if (!error.empty()) {
     if (head_delivered_) {
@@ -227,6 +229,7 @@ void HttpExchange::onRequestChunk(ByteStream::Event event, std::string chunk) {
 void HttpExchange::requestSent() {
   request_sent_ = true;
   updateTimer();
+  if (message_complete_) onMessageComplete();  // the answer came before the write's callback
 }
 
 void HttpExchange::onConnectionData(const char* data, size_t length) {
@@ -293,7 +296,8 @@ void HttpExchange::deliverHead() {
 void HttpExchange::onMessageComplete() {
   if (!connection_) return;
   if (!request_sent_) {
-    closeConnection();  // the server answered before the upload ended: stop it
+    if (last_write_pending_) return;  // requestSent() comes back here
+    closeConnection();                // the server answered before the upload ended: stop it
     cancelRequestBody();
     return;
   }

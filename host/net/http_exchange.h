@@ -116,12 +116,13 @@ class HttpExchange final : public HttpClient::Exchange,
   std::string remote_address_;
   int remote_port_ = 0;
 
-  bool reused_ = false;             // the connection came from the pool
-  bool retried_ = false;            // one retry on a fresh connection, for a stale pooled one
-  bool received_any_ = false;       // a byte of the response arrived
-  bool writing_ = false;            // a write is with the kernel
-  bool request_sent_ = false;       // head and body written
-  bool request_body_done_ = false;  // the request body ended, failed or was cancelled
+  bool reused_ = false;              // the connection came from the pool
+  bool retried_ = false;             // one retry on a fresh connection, for a stale pooled one
+  bool received_any_ = false;        // a byte of the response arrived
+  bool writing_ = false;             // a write is with the kernel
+  bool last_write_pending_ = false;  // ...and it is the request's last
+  bool request_sent_ = false;        // head and body written
+  bool request_body_done_ = false;   // the request body ended, failed or was cancelled
   bool chunked_ = false;
   int64_t declared_length_ = -1;
   int64_t sent_length_ = 0;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -142,6 +143,26 @@ TEST_F(HttpClientTest, PostWithStreamedChunkedBody) {
   EXPECT_EQ(body->reads, 51);  // one pull per chunk, then the end
 }
 
+TEST_F(HttpClientTest, AnAnswerBeforeTheUploadEndsStopsTheUpload) {
+  makeClient();
+  serve([](const UpstreamRequest&, Upstream::Conn&) {});
+  upstream->onHead([](const UpstreamRequest&, Upstream::Conn& conn) {
+    conn.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\n\r\ntoo much");
+  });
+  std::vector<std::string> chunks(1000, std::string(100, 'u'));
+  auto body = std::make_shared<ChunkStream>(runner.loop(), chunks, -1, true);
+  auto out = fetch({"POST", upstream->url(), {}, body});
+  ASSERT_TRUE(out.response) << out.error.value_or("");
+  EXPECT_EQ(out.response->status, 413);
+  auto reader = readBody(out);
+  EXPECT_EQ(reader.data, "too much");
+  EXPECT_TRUE(reader.ended);
+  EXPECT_TRUE(body->cancelled);
+  EXPECT_LT(body->reads, 1000);
+  EXPECT_EQ(client->idleConnections(), 0u);  // half an upload: never reused
+  EXPECT_TRUE(runner.runUntil([&] { return upstream->connectionsOpen() == 0; }));
+}
+
 TEST_F(HttpClientTest, RequestBodyShorterThanDeclaredFails) {
   makeClient();
   serveFixed(kHello);
@@ -244,6 +265,47 @@ TEST_F(HttpClientTest, KeepAliveReusesTheConnection) {
   EXPECT_EQ(upstream->requests()[2].connection, 1);
 }
 
+TEST_F(HttpClientTest, ConcurrentExchangesAndAPoolBound) {
+  auto options = localOptions();
+  options.max_idle_per_origin = 2;
+  makeClient(options);
+  serveFixed(kHello);
+  constexpr int kParallel = 10;
+  std::vector<Outcome> outs(kParallel);
+  for (auto& out : outs) start({"GET", upstream->url(), {}, nullptr}, out);
+  ASSERT_TRUE(runner.runUntil([&] {
+    return std::all_of(outs.begin(), outs.end(), [](const Outcome& o) { return o.settled(); });
+  }));
+  std::vector<BodyReader> readers;
+  readers.reserve(kParallel);
+  for (auto& out : outs) {
+    ASSERT_TRUE(out.response) << out.error.value_or("");
+    readers.push_back(BodyReader{out.response->body});
+  }
+  for (auto& reader : readers) reader.readAll();
+  ASSERT_TRUE(runner.runUntil([&] {
+    return std::all_of(readers.begin(), readers.end(),
+                       [](const BodyReader& r) { return r.done(); });
+  }));
+  for (auto& reader : readers) EXPECT_EQ(reader.data, "hello");
+  EXPECT_EQ(upstream->connectionsAccepted(), kParallel);
+  EXPECT_EQ(client->idleConnections(), 2u);
+  EXPECT_TRUE(runner.runUntil([&] { return upstream->connectionsOpen() == 2; }));
+}
+
+TEST_F(HttpClientTest, IdlePooledConnectionsTimeOut) {
+  auto options = localOptions();
+  options.pool_idle_timeout_ms = 50;
+  makeClient(options);
+  serveFixed(kHello);
+  auto out = get(upstream->url());
+  ASSERT_TRUE(out.response);
+  readBody(out);
+  EXPECT_EQ(client->idleConnections(), 1u);
+  EXPECT_TRUE(runner.runUntil([&] { return upstream->connectionsOpen() == 0; }));
+  EXPECT_EQ(client->idleConnections(), 0u);
+}
+
 TEST_F(HttpClientTest, ConnectionCloseIsNotReused) {
   makeClient();
   serveFixed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
@@ -265,6 +327,49 @@ TEST_F(HttpClientTest, PooledConnectionClosedByTheServerIsDropped) {
   ASSERT_EQ(client->idleConnections(), 1u);
   upstream->close();  // the upstream goes away: the idle connection sees EOF
   EXPECT_TRUE(runner.runUntil([&] { return client->idleConnections() == 0; }));
+}
+
+TEST_F(HttpClientTest, ARequestOnAPooledConnectionTheServerDroppedIsRetriedOnce) {
+  makeClient();
+  // The second request reaches the kept-alive connection as the server gives up on it.
+  serve([this](const UpstreamRequest& request, Upstream::Conn& conn) {
+    if (upstream->requests().size() == 2) return conn.close();
+    conn.write(kHello);
+  });
+  auto first = get(upstream->url());
+  ASSERT_TRUE(first.response);
+  readBody(first);
+  auto second = get(upstream->url());
+  ASSERT_TRUE(second.response) << second.error.value_or("");
+  EXPECT_EQ(readBody(second).data, "hello");
+  EXPECT_EQ(upstream->connectionsAccepted(), 2);
+  EXPECT_EQ(upstream->requests().size(), 3u);
+}
+
+TEST_F(HttpClientTest, ARequestWithABodyIsNotRetried) {
+  makeClient();
+  serve([this](const UpstreamRequest&, Upstream::Conn& conn) {
+    if (upstream->requests().size() == 2) return conn.close();
+    conn.write(kHello);
+  });
+  auto first = get(upstream->url());
+  ASSERT_TRUE(first.response);
+  readBody(first);
+  auto body =
+      std::make_shared<ChunkStream>(runner.loop(), std::vector<std::string>{"data"}, 4, false);
+  auto second = fetch({"POST", upstream->url(), {}, body});
+  ASSERT_TRUE(second.error);
+  EXPECT_EQ(upstream->connectionsAccepted(), 1);
+}
+
+TEST_F(HttpClientTest, AFailedRequestCancelsItsBody) {
+  makeClient(HttpClientOptions{});  // 127.0.0.1 is denied: it fails before connecting
+  auto body =
+      std::make_shared<ChunkStream>(runner.loop(), std::vector<std::string>{"data"}, -1, true);
+  auto out = fetch({"POST", "http://127.0.0.1:9/", {}, body});
+  ASSERT_TRUE(out.error);
+  EXPECT_TRUE(body->cancelled);
+  EXPECT_EQ(body->reads, 0);
 }
 
 TEST_F(HttpClientTest, BodyIsNotReadAheadOfTheConsumer) {
@@ -432,6 +537,22 @@ TEST_F(HttpClientTest, BodyIdleTimeout) {
                              std::to_string(upstream->port()));
 }
 
+TEST_F(HttpClientTest, SendTimeoutWhenTheUpstreamStopsReading) {
+  auto options = localOptions();
+  options.idle_timeout_ms = 200;
+  makeClient(options);
+  serve([](const UpstreamRequest&, Upstream::Conn&) {});
+  upstream->onHead([](const UpstreamRequest&, Upstream::Conn& conn) { conn.stopReading(); });
+  std::vector<std::string> chunks(2000, std::string(64 * 1024, 'u'));
+  auto body = std::make_shared<ChunkStream>(runner.loop(), chunks, -1, false);
+  auto out = fetch({"POST", upstream->url(), {}, body});
+  ASSERT_TRUE(out.error);
+  EXPECT_EQ(*out.error,
+            "timed out sending the request to 127.0.0.1:" + std::to_string(upstream->port()));
+  EXPECT_TRUE(body->cancelled);
+  EXPECT_LT(body->reads, 2000);  // pulled only as fast as the socket took it
+}
+
 TEST_F(HttpClientTest, ConnectTimeout) {
   auto options = localOptions();
   options.connect_timeout_ms = 100;
@@ -553,6 +674,20 @@ TEST_F(HttpsClientTest, VerifiesAgainstTheGivenCa) {
   EXPECT_EQ(server.lastAlpn(), "http/1.1");
 }
 
+TEST_F(HttpsClientTest, ALargeBodyStreamsThroughTls) {
+  auto options = localOptions();
+  options.ca_file = pki.ca_pem;
+  makeClient(options);
+  quiver::testing::TlsUpstream server(pki.localhost_cert, pki.localhost_key, 4 * 1024 * 1024);
+  auto out = get(url(server));
+  ASSERT_TRUE(out.response) << out.error.value_or("");
+  EXPECT_EQ(out.response->body->length(), 4 * 1024 * 1024);
+  auto body = readBody(out);
+  EXPECT_TRUE(body.ended) << body.error.value_or("");
+  EXPECT_EQ(body.data, std::string(4 * 1024 * 1024, 's'));
+  EXPECT_GT(body.chunks, 4);  // it came in pieces, as it arrived
+}
+
 TEST_F(HttpsClientTest, FailsWithoutTheCa) {
   makeClient();  // the system store does not know the test CA
   quiver::testing::TlsUpstream server(pki.localhost_cert, pki.localhost_key);
@@ -579,7 +714,10 @@ TEST_F(HttpsClientTest, AnUnreadableCaFileIsAClearError) {
   makeClient(options);
   auto out = get("https://localhost:1/");
   ASSERT_TRUE(out.error);
-  EXPECT_EQ(out.error->rfind("TLS setup failed: cannot load the CA file " + options.ca_file, 0), 0u)
+  EXPECT_EQ(out.error->rfind("TLS setup failed: cannot read the CA file " + options.ca_file +
+                                 ": No such file or directory",
+                             0),
+            0u)
       << *out.error;
 }
 

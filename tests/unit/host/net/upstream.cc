@@ -83,6 +83,7 @@ class Upstream::ConnImpl final : public Upstream::Conn,
       auto& s = self(p);
       if (s.in_value_) s.finishHeader();
       s.current_.method = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
+      if (s.server_->head_handler_) s.heads_.push_back(s.current_);
       return 0;
     };
     settings_.on_body = [](llhttp_t* p, const char* at, size_t n) {
@@ -145,6 +146,9 @@ class Upstream::ConnImpl final : public Upstream::Conn,
     holder_.reset();  // last: may free this
   }
 
+  void stopReading() override {
+    if (tcp_) uv_read_stop(reinterpret_cast<uv_stream_t*>(tcp_));
+  }
   bool closed() const override { return tcp_ == nullptr; }
   size_t writeQueueSize() const override {
     return tcp_ ? uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(tcp_)) : 0;
@@ -162,6 +166,12 @@ class Upstream::ConnImpl final : public Upstream::Conn,
   void onBytes(const char* data, size_t n) {
     auto keep = shared_from_this();
     if (llhttp_execute(&parser_, data, n) != HPE_OK) return close();
+    auto heads = std::move(heads_);
+    heads_.clear();
+    for (auto& request : heads) {
+      if (closed()) return;
+      server_->head_handler_(request, *this);
+    }
     auto done = std::move(complete_);
     complete_.clear();
     for (auto& request : done) {
@@ -178,6 +188,7 @@ class Upstream::ConnImpl final : public Upstream::Conn,
   llhttp_t parser_;
   UpstreamRequest current_;
   std::vector<UpstreamRequest> complete_;
+  std::vector<UpstreamRequest> heads_;
   std::string field_, value_;
   bool in_value_ = false;
 };
@@ -274,7 +285,8 @@ TestPki makeTestPki(const std::string& dir) {
 
 // --- TlsUpstream
 
-TlsUpstream::TlsUpstream(const std::string& cert, const std::string& key) {
+TlsUpstream::TlsUpstream(const std::string& cert, const std::string& key, size_t body_bytes)
+    : body_bytes_(body_bytes) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   SSL_CTX_use_certificate_chain_file(ctx, cert.c_str());
   SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM);
@@ -323,7 +335,7 @@ std::string TlsUpstream::lastAlpn() {
   return alpn_;
 }
 
-// One connection at a time: handshake, read one request head, answer "secure", close.
+// One connection at a time: handshake, read one request head, answer, close.
 void TlsUpstream::serve() {
   while (!stopping_) {
     int fd = accept(listen_fd_, nullptr, nullptr);
@@ -348,8 +360,9 @@ void TlsUpstream::serve() {
         if (n <= 0) break;
         head.append(buffer, static_cast<size_t>(n));
       }
-      std::string response =
-          "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecure";
+      std::string body = body_bytes_ ? std::string(body_bytes_, 's') : "secure";
+      std::string response = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                             "\r\nConnection: close\r\n\r\n" + body;
       SSL_write(ssl, response.data(), static_cast<int>(response.size()));
       SSL_shutdown(ssl);
     }

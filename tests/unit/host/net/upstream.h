@@ -56,6 +56,7 @@ class Upstream {
     // `done` runs once the kernel took the bytes.
     virtual void write(std::string bytes, std::function<void()> done = nullptr) = 0;
     virtual void close() = 0;
+    virtual void stopReading() = 0;  // the peer's writes then block once the buffers fill
     virtual bool closed() const = 0;
     virtual size_t writeQueueSize() const = 0;
   };
@@ -64,6 +65,8 @@ class Upstream {
 
   Upstream(uv_loop_t* loop, Handler handler);
   ~Upstream();
+  // Also called when a request's head arrived, before its body (answers that do not wait).
+  void onHead(Handler handler) { head_handler_ = std::move(handler); }
   int port() const { return port_; }
   std::string url(const std::string& path = "/") const;
   int connectionsAccepted() const { return accepted_; }
@@ -78,6 +81,7 @@ class Upstream {
 
   uv_loop_t* loop_;
   Handler handler_;
+  Handler head_handler_;
   uv_tcp_t* listener_ = nullptr;
   int port_ = 0;
   int accepted_ = 0;
@@ -98,7 +102,8 @@ TestPki makeTestPki(const std::string& dir);
 
 class TlsUpstream {
  public:
-  TlsUpstream(const std::string& cert, const std::string& key);
+  // Answers every request with "secure", or with `body_bytes` of 's' when that is not 0.
+  TlsUpstream(const std::string& cert, const std::string& key, size_t body_bytes = 0);
   ~TlsUpstream();
   int port() const { return port_; }
   std::string lastServerName();  // SNI of the last handshake
@@ -108,6 +113,7 @@ class TlsUpstream {
  private:
   void serve();
 
+  size_t body_bytes_;
   int listen_fd_ = -1;
   int port_ = 0;
   void* ctx_ = nullptr;  // SSL_CTX
