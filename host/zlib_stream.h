@@ -85,6 +85,8 @@ class ZlibStream {
   void setMaxOutput(size_t bytes);  // at least 1; tests use tiny bounds
   // Bytes zlib holds through the allocator right now.
   size_t allocatedBytes() const { return allocated_; }
+  // Streams alive in the process (any thread), for tests and leak checks.
+  static size_t liveCount();
 
  private:
   struct Zlib;  // the z_stream, kept out of this header

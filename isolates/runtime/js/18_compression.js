@@ -4,8 +4,9 @@
 // around one native zlib codec (ops.zlib*, isolates/runtime/ops_compression.cc over
 // host/zlib_stream.h). The codec's output comes in pieces of at most 64 KB, each enqueued as its
 // own Uint8Array (the spec lets the output be split into any non-empty pieces). The codec's
-// memory (about 256 KB per compressor, 40 KB per decompressor) counts against the function's
-// memory limit; it is freed as soon as the stream ends, errors or is cancelled, and otherwise when
+// memory (about 256 KB per compressor, 40 KB per decompressor) is stood for by an ArrayBuffer of
+// the same size, so it counts against the function's memory limit and the garbage collector sees
+// it; the codec is freed as soon as the stream ends, errors or is cancelled, and otherwise when
 // the garbage collector takes the stream.
 //
 // Deviations:
@@ -19,7 +20,7 @@
 //
 // Exports on `internals`: isCompressionStream(x), isDecompressionStream(x).
 
-const { TypeError, TypedArrayPrototypeGetLength } = primordials;
+const { ArrayBuffer, TypeError, TypedArrayPrototypeGetLength } = primordials;
 const {
   configureInterface,
   illegalInvocation,
@@ -48,9 +49,19 @@ function isBufferSource(value) {
 // the native codec, enqueuing its output into the transform stream's readable side.
 class ZlibContext {
   #handle;
+  // Stands for the codec's native memory (ops_compression.cc): as long as the codec, counted
+  // against the function's memory limit and seen by the garbage collector. Never read.
+  #ballast;
 
   constructor(format, decompress) {
-    this.#handle = ops.zlibCreate(format, decompress);
+    const handle = ops.zlibCreate(format, decompress);
+    try {
+      this.#ballast = new ArrayBuffer(ops.zlibFootprint(handle));
+    } catch (e) {
+      ops.zlibClose(handle);
+      throw e;
+    }
+    this.#handle = handle;
   }
 
   // Feeds `chunk` (a BufferSource) and enqueues every non-empty piece of output.
@@ -88,6 +99,7 @@ class ZlibContext {
     if (this.#handle === null) return;
     ops.zlibClose(this.#handle);
     this.#handle = null;
+    this.#ballast = null;
   }
 }
 
