@@ -4,10 +4,11 @@
 // around one native zlib codec (ops.zlib*, isolates/runtime/ops_compression.cc over
 // host/zlib_stream.h). The codec's output comes in pieces of at most 64 KB, each enqueued as its
 // own Uint8Array (the spec lets the output be split into any non-empty pieces). The codec's
-// memory (about 256 KB per compressor, 40 KB per decompressor) is stood for by an ArrayBuffer of
-// the same size, so it counts against the function's memory limit and the garbage collector sees
-// it; the codec is freed as soon as the stream ends, errors or is cancelled, and otherwise when
-// the garbage collector takes the stream.
+// memory (about 256 KB per compressor, 40 KB per decompressor) is made with the first chunk and
+// stood for by an ArrayBuffer of the same size, so it counts against the function's memory limit
+// and the garbage collector sees it; it is freed as soon as the stream ends, errors or is
+// cancelled, and otherwise when the garbage collector takes the stream. Each native call produces
+// at most 64 KB, so the CPU limit can interrupt the loop that drains a large chunk.
 //
 // Deviations:
 // - "brotli" (a later addition to CompressionFormat) is not supported: a TypeError, as the spec
@@ -46,15 +47,26 @@ function isBufferSource(value) {
 }
 
 // A stream's format and context (https://compression.spec.whatwg.org/#compressionstream-format):
-// the native codec, enqueuing its output into the transform stream's readable side.
+// the native codec, made when the first chunk or the end arrives (a stream that is made and
+// dropped costs no native memory), enqueuing its output into the transform stream's readable side.
 class ZlibContext {
-  #handle;
+  #format;
+  #decompress;
+  #handle = null;
   // Stands for the codec's native memory (ops_compression.cc): as long as the codec, counted
   // against the function's memory limit and seen by the garbage collector. Never read.
-  #ballast;
+  #ballast = null;
+  #closed = false;
 
   constructor(format, decompress) {
-    const handle = ops.zlibCreate(format, decompress);
+    this.#format = format;
+    this.#decompress = decompress;
+  }
+
+  #open() {
+    if (this.#handle !== null) return this.#handle;
+    if (this.#closed) throw new TypeError("The compression stream is closed.");
+    const handle = ops.zlibCreate(this.#format, this.#decompress);
     try {
       this.#ballast = new ArrayBuffer(ops.zlibFootprint(handle));
     } catch (e) {
@@ -62,12 +74,13 @@ class ZlibContext {
       throw e;
     }
     this.#handle = handle;
+    return handle;
   }
 
   // Feeds `chunk` (a BufferSource) and enqueues every non-empty piece of output.
   write(chunk, controller) {
-    const handle = this.#handle;
     try {
+      const handle = this.#open();
       let output = ops.zlibWrite(handle, chunk);
       for (;;) {
         if (TypedArrayPrototypeGetLength(output) > 0) streams.transformEnqueue(controller, output);
@@ -82,8 +95,8 @@ class ZlibContext {
 
   // Ends the input (the "finish" flag) and enqueues the rest of the output; always frees the codec.
   finish(controller) {
-    const handle = this.#handle;
     try {
+      const handle = this.#open();
       let output = ops.zlibFinish(handle);
       for (;;) {
         if (TypedArrayPrototypeGetLength(output) > 0) streams.transformEnqueue(controller, output);
@@ -96,6 +109,7 @@ class ZlibContext {
   }
 
   close() {
+    this.#closed = true;
     if (this.#handle === null) return;
     ops.zlibClose(this.#handle);
     this.#handle = null;
