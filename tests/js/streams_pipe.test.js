@@ -254,3 +254,112 @@ test("a byte source pipes to a writable", async () => {
   await stream.pipeTo(new WritableStream({ write(chunk) { got.push(...chunk); } }));
   assertEquals(got, [1, 2, 3]);
 });
+
+test("pipes, transforms, writers, text streams and stream bodies work under patched builtins", async () => {
+  const saved = [];
+  const poisoned = function () { throw new Error("patched builtin called"); };
+  const patch = (object, key, descriptor) => {
+    saved[saved.length] = [object, key, Object.getOwnPropertyDescriptor(object, key)];
+    Object.defineProperty(object, key, { __proto__: null, configurable: true, ...descriptor });
+  };
+  const decoder = new TextDecoder();
+  const blob = new Blob(["d"]); // a sequence argument legitimately uses Array.prototype[Symbol.iterator]
+  let out = "";
+  let failure = null;
+  for (const key of ["then", "catch", "finally"]) patch(Promise.prototype, key, { value: poisoned, writable: true });
+  patch(Promise, Symbol.species, { get: poisoned });
+  for (const key of ["push", "shift", "slice", "map", "forEach", Symbol.iterator]) {
+    patch(Array.prototype, key, { value: poisoned, writable: true });
+  }
+  const setters = ["value", "done", "0", "1", "readable", "writable", "stream", "state", "reader"];
+  for (let i = 0; i < setters.length; i++) patch(Object.prototype, setters[i], { set: poisoned }); // no for-of now
+  try {
+    function* words() { yield "a"; yield "b"; }
+    const sink = { write(chunk) { out += decoder.decode(chunk, { stream: true }); } };
+    await ReadableStream.from(words()).pipeThrough(new TextEncoderStream()).pipeTo(new WritableStream(sink));
+    const ts = new TransformStream({ transform(chunk, c) { c.enqueue(chunk + chunk); } });
+    const writer = ts.writable.getWriter();
+    const reader = ts.readable.getReader();
+    writer.write("c");
+    const result = await reader.read();
+    out += result.value;
+    await writer.close();
+    out += await new Response(blob.stream()).text();
+    const response = new Response("e");
+    const clone = response.clone();
+    for await (const chunk of response.body) out += decoder.decode(chunk);
+    out += await clone.text();
+    const controller = new AbortController();
+    const endless = new ReadableStream({ pull(c) { c.enqueue(1); } });
+    const piping = endless.pipeTo(new WritableStream(), { signal: controller.signal });
+    controller.abort("stop");
+    try {
+      await piping;
+    } catch (reason) {
+      out += reason;
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    for (let i = saved.length - 1; i >= 0; i--) {
+      const object = saved[i][0];
+      const key = saved[i][1];
+      const descriptor = saved[i][2];
+      if (descriptor === undefined) delete object[key];
+      else Object.defineProperty(object, key, descriptor);
+    }
+  }
+  if (failure !== null) throw failure;
+  assertEquals(out, "abccdeestop");
+});
+
+test("errors inside streams leave no unhandled rejections behind", async () => {
+  const reasons = [];
+  const count = (event) => {
+    reasons.push(String(event.reason && event.reason.message));
+    event.preventDefault();
+  };
+  addEventListener("unhandledrejection", count);
+  try {
+    // An errored stream, read and cancelled by its user.
+    const errored = new ReadableStream({ start(c) { c.error(new Error("e1")); } });
+    await errored.getReader().read().catch(() => {});
+    // A reader released while the stream is readable, never asked for `closed`.
+    new ReadableStream().getReader().releaseLock();
+    // A failing pipe in both directions.
+    await new ReadableStream({ start(c) { c.error(new Error("e2")); } }).pipeTo(new WritableStream()).catch(() => {});
+    await new ReadableStream({ pull(c) { c.enqueue(1); } })
+      .pipeTo(new WritableStream({ write() { throw new Error("e3"); } })).catch(() => {});
+    // pipeThrough's own promise is marked handled.
+    const broken = new ReadableStream({ start(c) { c.error(new Error("e4")); } }).pipeThrough(new TransformStream());
+    await broken.getReader().read().catch(() => {});
+    // A writable errored with a writer that nobody watches.
+    const ws = new WritableStream({ start(c) { c.error(new Error("e5")); } });
+    ws.getWriter();
+    // A transform that fails, written and read by its user.
+    const ts = new TransformStream({ transform() { throw new Error("e6"); } });
+    const read = ts.readable.getReader().read().catch(() => {});
+    await ts.writable.getWriter().write(1).catch(() => {});
+    await read;
+    // Body reads that fail.
+    await new Response(new ReadableStream({ start(c) { c.enqueue("x"); } })).text().catch(() => {});
+    // A tee whose source errors.
+    const [a, b] = new ReadableStream({ start(c) { c.error(new Error("e7")); } }).tee();
+    await a.cancel().catch(() => {});
+    await b.cancel().catch(() => {});
+    // Aborting a pipe through a signal.
+    const controller = new AbortController();
+    const piping = new ReadableStream().pipeTo(new WritableStream(), { signal: controller.signal });
+    controller.abort();
+    await piping.catch(() => {});
+  } finally {
+    // Let a checkpoint pass: wait for an unrelated rejection to be reported after the others.
+    const marker = new Promise((resolve) => {
+      addEventListener("unhandledrejection", (event) => { event.preventDefault(); resolve(); }, { once: true });
+    });
+    Promise.reject(new Error("marker"));
+    await marker;
+    removeEventListener("unhandledrejection", count);
+  }
+  assertEquals(reasons, ["marker"]);
+});

@@ -487,3 +487,48 @@ test("monkey-patched Promise.prototype.then, species and Array.prototype do not 
   assertEquals(calls, 0);
   assertEquals(out, "ababxy1");
 });
+
+test("console.log shows whether a stream is locked", () => {
+  const stream = new ReadableStream();
+  const logs = captureLogs(() => {
+    console.log(stream);
+    stream.getReader();
+    console.log(stream);
+    console.log(new WritableStream());
+  });
+  assertEquals(logs.map((entry) => entry[1]), [
+    "ReadableStream { locked: false }", "ReadableStream { locked: true }", "WritableStream { locked: false }",
+  ]);
+});
+
+test("views on a SharedArrayBuffer are not byte stream chunks", async () => {
+  if (typeof SharedArrayBuffer !== "function") return;
+  let controller;
+  const stream = new ReadableStream({ type: "bytes", start(c) { controller = c; } });
+  assertThrows(() => controller.enqueue(new Uint8Array(new SharedArrayBuffer(2))), TypeError);
+  const reader = stream.getReader({ mode: "byob" });
+  await assertRejects(reader.read(new Uint8Array(new SharedArrayBuffer(2))), TypeError);
+});
+
+test("read results and iterator results are looked up for `then` once, when they resolve", async () => {
+  let lookups = 0;
+  Object.defineProperty(Object.prototype, "then", {
+    get() { lookups++; return undefined; },
+    configurable: true,
+  });
+  let readLookups;
+  let iteratorLookups;
+  try {
+    const reader = new ReadableStream({ start(c) { c.enqueue(1); } }).getReader();
+    await reader.read();
+    readLookups = lookups;
+    lookups = 0;
+    const iterator = new ReadableStream({ start(c) { c.enqueue(1); } }).values();
+    await iterator.next();
+    iteratorLookups = lookups;
+  } finally {
+    delete Object.prototype.then;
+  }
+  assertEquals(readLookups, 1);
+  assertEquals(iteratorLookups, 1);
+});

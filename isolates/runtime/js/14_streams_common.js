@@ -110,13 +110,31 @@ function setPromiseIsHandledToTrue(promise) {
 // through its `then`.
 async function transformPromiseWith(promise, onFulfilled, onRejected) {
   let value;
+  let result;
   try {
     value = await promise;
   } catch (reason) {
     if (onRejected === undefined) throw reason;
-    return await onRejected(reason);
+    result = onRejected(reason);
+    // A primitive is the result at once (as with `then`); an object is awaited: a promise is
+    // adopted without calling its `then`, another thenable's `then` is called as resolving would.
+    return isObject(result) ? await result : result;
   }
-  return onFulfilled === undefined ? value : await onFulfilled(value);
+  if (onFulfilled === undefined) return value;
+  result = onFulfilled(value);
+  return isObject(result) ? await result : result;
+}
+
+// transformPromiseWith for callbacks whose result is never a promise (an iterator result): it is
+// returned as is, so the only `then` lookup on it is the one resolving the promise makes.
+async function transformPromiseToValue(promise, onFulfilled, onRejected) {
+  let value;
+  try {
+    value = await promise;
+  } catch (reason) {
+    return onRejected(reason);
+  }
+  return onFulfilled(value);
 }
 
 // Resolves `deferred` the way `promise` settles (the spec's "resolve p with q" for a promise q),
@@ -468,6 +486,7 @@ const shared = {
   toQueuingStrategy,
   toUnrestrictedDouble,
   transferArrayBuffer,
+  transformPromiseToValue,
   transformPromiseWith,
   uponPromise,
   viewBuffer,
@@ -482,7 +501,7 @@ const sharedNames = ObjectFreeze(["Deferred", "List", "canTransferArrayBuffer", 
   "promiseCall", "promiseRejectedWith", "promiseResolvedWith", "queueMicrotaskSafe", "resetQueue",
   "resolveWithPromise", "setPromiseIsHandledToTrue", "sizeOne", "toCallback",
   "toEnforcedUnsignedLongLong", "toQueuingStrategy", "toUnrestrictedDouble", "transferArrayBuffer",
-  "transformPromiseWith", "uponPromise", "viewBuffer", "viewByteLength", "viewByteOffset",
+  "transformPromiseToValue", "transformPromiseWith", "uponPromise", "viewBuffer", "viewByteLength", "viewByteOffset",
   "viewElementLength", "viewKind"]);
 for (let i = 0; i < sharedNames.length; i++) impl[sharedNames[i]] = shared[sharedNames[i]];
 

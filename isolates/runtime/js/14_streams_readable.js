@@ -12,7 +12,8 @@
 // Deviations: see 14_streams_common.js on microtask timing; TransferArrayBuffer goes through
 // V8's serializer (ops.structuredClone with a transfer list).
 //
-// Contract for the host and the other runtime files: `internals.streams` (frozen, null prototype).
+// Contract for the host and the other runtime files: `internals.streams` (null prototype; the
+// transform and writable files add their parts).
 //   createReadableStream({ start, pull, cancel }, highWaterMark = 1, sizeAlgorithm = () => 1)
 //       -> ReadableStream with a default controller. start(c) / pull(c) get an opaque controller
 //       handle `c`; pull and cancel(reason) may return a promise; a throw errors the stream.
@@ -30,10 +31,13 @@
 //   cancelStream(stream, reason) -> Promise<undefined>
 //   isReadableStream(x), isLocked(stream), isDisturbed(stream), isErrored(stream),
 //   isClosed(stream), storedError(stream)
-//   readAllBytes(stream) -> Promise<Uint8Array> (TypeError if a chunk is not a Uint8Array)
+//   readAllBytes(stream) -> Promise<Uint8Array> (TypeError if a chunk is not a Uint8Array; the
+//       stream stays locked, as "fully read" leaves it)
 //   tee(stream) -> [a, b]
 //   readableStreamFromBytes(uint8array) -> byte stream yielding the bytes (not copied) then closing
-//   readableStreamFromChunks(list of Uint8Array) -> byte stream yielding each chunk (not copied)
+//   readableStreamFromChunks(list of Uint8Array, copy = false) -> byte stream yielding each chunk
+//       (given away, or copied as it is pulled when `copy`)
+//   markHandled(promise): marks an internal promise as handled (no unhandledrejection)
 //   createTransformStream({ start, transform, flush, cancel }, ...) (14_streams_transform.js)
 //   isWritableStream(x), createWritableStream, acquireWriter, writerWrite, writerClose,
 //   writerAbort, writerReleaseLock, writerReady, writerClosed, writerDesiredSize
@@ -63,6 +67,7 @@ const {
   illegalInvocation,
   installGlobal,
   isObject,
+  isSharedArrayBuffer,
   toDictionary,
   toDOMString,
   toEnum,
@@ -93,6 +98,7 @@ const {
   toEnforcedUnsignedLongLong,
   toQueuingStrategy,
   transferArrayBuffer,
+  transformPromiseToValue,
   transformPromiseWith,
   uponPromise,
   viewBuffer,
@@ -1644,15 +1650,16 @@ function iterResult(value, done) {
   return { value, done };
 }
 
-// https://streams.spec.whatwg.org/#ref-for-dfn-get-the-next-iteration-result
+// https://streams.spec.whatwg.org/#ref-for-dfn-get-the-next-iteration-result: a promise of a
+// null-prototype { value, done } record (nextSteps makes the iterator result from it).
 function asyncIteratorGetNext(slots) {
   const reader = slots.reader;
   const deferred = new Deferred();
   const readRequest = new ReadRequest((chunk) => {
-    deferred.resolve(iterResult(chunk, false));
+    deferred.resolve({ __proto__: null, value: chunk, done: false });
   }, () => {
     readableStreamDefaultReaderRelease(reader);
-    deferred.resolve(iterResult(undefined, true));
+    deferred.resolve({ __proto__: null, value: undefined, done: true });
   }, (e) => {
     readableStreamDefaultReaderRelease(reader);
     deferred.reject(e);
@@ -1678,10 +1685,10 @@ function nextSteps(slots) {
   if (slots.reader.stream === undefined) {
     return promiseRejectedWith(new TypeError("Cannot get the next iteration result once the reader has been released."));
   }
-  return transformPromiseWith(asyncIteratorGetNext(slots), (next) => {
+  return transformPromiseToValue(asyncIteratorGetNext(slots), (next) => {
     slots.ongoingPromise = null;
     if (next.done) slots.isFinished = true;
-    return next;
+    return iterResult(next.value, next.done);
   }, (reason) => {
     slots.ongoingPromise = null;
     slots.isFinished = true;
@@ -1715,7 +1722,9 @@ const asyncIteratorMembers = {
     slots.ongoingPromise = ongoing === null
       ? returnSteps(slots, value)
       : transformPromiseWith(ongoing, () => returnSteps(slots, value), () => returnSteps(slots, value));
-    return transformPromiseWith(slots.ongoingPromise, () => iterResult(value, true));
+    return transformPromiseToValue(slots.ongoingPromise, () => iterResult(value, true), (reason) => {
+      throw reason;
+    });
   },
 };
 
@@ -1862,7 +1871,7 @@ class ReadableStreamBYOBReader {
   read(view, options = undefined) {
     if (!isBYOBReader(this)) return promiseRejectedWith(illegalInvocation());
     const prefix = "Failed to execute 'read' on 'ReadableStreamBYOBReader'";
-    if (!isArrayBufferViewValue(view)) {
+    if (!isArrayBufferViewValue(view) || isSharedArrayBuffer(viewBuffer(view))) {
       return promiseRejectedWith(new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`));
     }
     let min = 1;
@@ -2006,7 +2015,9 @@ class ReadableByteStreamController {
   enqueue(chunk) {
     if (!isByteController(this)) throw illegalInvocation();
     const prefix = "Failed to execute 'enqueue' on 'ReadableByteStreamController'";
-    if (!isArrayBufferViewValue(chunk)) throw new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`);
+    if (!isArrayBufferViewValue(chunk) || isSharedArrayBuffer(viewBuffer(chunk))) {
+      throw new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`);
+    }
     byteControllerEnqueueChecked(this.#slots, chunk, prefix);
   }
 
@@ -2075,7 +2086,9 @@ class ReadableStreamBYOBRequest {
   respondWithNewView(view) {
     if (!isBYOBRequest(this)) throw illegalInvocation();
     const prefix = "Failed to execute 'respondWithNewView' on 'ReadableStreamBYOBRequest'";
-    if (!isArrayBufferViewValue(view)) throw new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`);
+    if (!isArrayBufferViewValue(view) || isSharedArrayBuffer(viewBuffer(view))) {
+      throw new TypeError(`${prefix}: parameter 1 is not of type 'ArrayBufferView'.`);
+    }
     const request = this.#slots;
     if (request.controller === undefined) throw new TypeError(`${prefix}: This BYOB request has been invalidated.`);
     if (isDetachedBuffer(viewBuffer(view))) throw new TypeError(`${prefix}: The given view's buffer has been detached.`);
@@ -2100,6 +2113,10 @@ installGlobal("ReadableStreamBYOBReader", ReadableStreamBYOBReader);
 installGlobal("ReadableStreamDefaultController", ReadableStreamDefaultController);
 installGlobal("ReadableByteStreamController", ReadableByteStreamController);
 installGlobal("ReadableStreamBYOBRequest", ReadableStreamBYOBRequest);
+
+// How console.log shows them (as in Deno).
+internals.registerInspector(isReadableStreamObject, (stream) =>
+  internals.makeDisplayObject(ReadableStream.prototype, ["locked"], [isReadableStreamLocked(streamSlots(stream))]));
 
 // --- internals.streams: the contract (see the top of this file) ---
 
@@ -2150,7 +2167,9 @@ function hostCreateReadableByteStream(source, highWaterMark = 0) {
 function controllerEnqueue(controller, chunk) {
   checkCanEnqueueOrClose(controller);
   if (controller.isByte) {
-    if (!isArrayBufferViewValue(chunk)) throw new TypeError("A byte stream chunk must be an ArrayBufferView.");
+    if (!isArrayBufferViewValue(chunk) || isSharedArrayBuffer(viewBuffer(chunk))) {
+      throw new TypeError("A byte stream chunk must be an ArrayBufferView on an ArrayBuffer.");
+    }
     byteControllerEnqueueChecked(controller, chunk, "enqueue");
   } else {
     readableStreamDefaultControllerEnqueue(controller, chunk);
@@ -2221,32 +2240,28 @@ function readerCancel(reader, reason) {
   return readableStreamReaderGenericCancel(reader, reason);
 }
 
-// Reads every chunk of `stream` (which must be unlocked) and returns their concatenation.
+// Reads every chunk of `stream` (which must be unlocked) and returns their concatenation
+// (https://fetch.spec.whatwg.org/#body-fully-read). The stream stays locked, as the spec's reader
+// is never released; a chunk that is not a Uint8Array cancels the stream and rejects.
 function readAllBytes(stream) {
   const reader = acquireReader(stream);
   const chunks = new List();
   let total = 0;
   const deferred = new Deferred();
-  function fail(error) {
-    readerReleaseLock(reader);
-    deferred.reject(error);
-  }
   function step() {
     readableStreamDefaultReaderRead(reader, new ReadRequest((chunk) => {
       if (TypedArrayPrototypeGetSymbolToStringTag(chunk) !== "Uint8Array") {
         const error = new TypeError("The body stream produced a chunk that is not a Uint8Array.");
-        // https://fetch.spec.whatwg.org/#body-fully-read: the stream is cancelled, the read fails.
-        readableStreamCancel(reader.stream, error);
-        fail(error);
+        setPromiseIsHandledToTrue(readableStreamReaderGenericCancel(reader, error));
+        deferred.reject(error);
         return;
       }
       chunks.push(chunk);
       total += TypedArrayPrototypeGetByteLength(chunk);
       step();
     }, () => {
-      readerReleaseLock(reader);
       deferred.resolve(concatList(chunks, total));
-    }, fail));
+    }, deferred.reject));
   }
   step();
   return deferred.promise;
@@ -2264,17 +2279,21 @@ function concatList(chunks, total) {
   return out;
 }
 
-// A byte stream that yields the given Uint8Arrays (not copied; their buffers are transferred as
-// enqueue does, so the caller must own them) then closes. Chunks are given out one per pull.
-function readableStreamFromChunks(list) {
+// A byte stream that yields the given Uint8Arrays then closes, one per pull. Without `copy` the
+// chunks are given away (their buffers are transferred, as enqueue does: the caller must own
+// them, and the list is cleared as it goes); with `copy` each chunk is copied when it is pulled
+// and the list is left alone (it may be frozen, like a BlobData's).
+function readableStreamFromChunks(list, copy = false) {
   let index = 0;
   const stream = new ReadableStreamSlots();
   const controller = new ByteControllerSlots();
   const pull = () => {
     while (index < list.length && TypedArrayPrototypeGetByteLength(list[index]) === 0) index++;
     if (index < list.length) {
-      const chunk = list[index];
-      list[index++] = undefined;
+      let chunk = list[index];
+      if (copy) chunk = cloneAsUint8Array(chunk);
+      else list[index] = undefined;
+      index++;
       readableByteStreamControllerEnqueue(controller, chunk);
     }
     if (index >= list.length && !controller.closeRequested && stream.state === "readable") {
@@ -2335,6 +2354,7 @@ internals.streams = {
   isErrored: (stream) => toStreamSlots(stream).state === "errored",
   isLocked: (stream) => isReadableStreamLocked(toStreamSlots(stream)),
   isReadableStream: isReadableStreamObject,
+  markHandled: setPromiseIsHandledToTrue,
   readAllBytes,
   readableStreamFromBytes,
   readableStreamFromChunks,

@@ -788,6 +788,9 @@ installGlobal("WritableStream", WritableStream);
 installGlobal("WritableStreamDefaultWriter", WritableStreamDefaultWriter);
 installGlobal("WritableStreamDefaultController", WritableStreamDefaultController);
 
+internals.registerInspector(isWritableStreamObject, (stream) =>
+  internals.makeDisplayObject(WritableStream.prototype, ["locked"], [isWritableStreamLocked(writableSlots(stream))]));
+
 // --- pipeTo (https://streams.spec.whatwg.org/#readable-stream-pipe-to) ---
 
 // https://streams.spec.whatwg.org/#dictdef-streampipeoptions (lexicographic order)

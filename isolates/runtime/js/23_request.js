@@ -13,8 +13,8 @@
 //     would replace a cross-origin referrer with "about:client");
 //   - guards other than "immutable" do not filter headers (20_headers.js), so "no-cors" only
 //     restricts the method;
-//   - isReloadNavigation and isHistoryNavigation are always false, destination is always "";
-//   - the `body` getter is null until ReadableStream exists (22_body.js).
+//   - isReloadNavigation and isHistoryNavigation are always false, destination is always "".
+// A ReadableStream body needs `duplex: "half"` (a TypeError otherwise, as in browsers and Deno).
 // The incoming request (createIncomingRequest) has immutable headers, mode "cors", credentials
 // "same-origin", cache "default", redirect "follow", referrer "about:client" and a signal that
 // does not abort yet.
@@ -295,7 +295,16 @@ class Request {
       throw new TypeError(`${prefix}: Request with GET/HEAD method cannot have body.`);
     }
     if (hasInitBody) {
-      const extracted = extractBody(options.body);
+      const extracted = extractBody(options.body, this.#keepalive);
+      if (extracted.body.isStream) {
+        // Step 38: a stream body needs duplex "half" and a CORS or same-origin mode.
+        if (options.duplex === undefined) {
+          throw new TypeError(`${prefix}: The 'duplex' member must be specified for a request with a streaming body.`);
+        }
+        if (this.#mode !== "same-origin" && this.#mode !== "cors") {
+          throw new TypeError(`${prefix}: A request with a streaming body must have mode 'same-origin' or 'cors'.`);
+        }
+      }
       this.#body = extracted.body;
       if (extracted.type !== null && !headersContain(this.#headers, "content-type")) {
         appendHeader(this.#headers, "content-type", extracted.type);
@@ -330,7 +339,7 @@ class Request {
       Request.prototype,
       ["method", "url", "headers", "redirect", "bodyUsed"],
       [request.#method, request.#url, request.#headers, request.#redirect,
-        request.#body !== null && request.#body.used],
+        request.#body !== null && request.#body.disturbed],
     );
   }
 

@@ -4,11 +4,11 @@
 // (200-599, else RangeError) and statusText (a reason-phrase, else TypeError); a body with a null
 // body status (101, 103, 204, 205, 304) is a TypeError. Response.json(), Response.redirect(),
 // Response.error(); the attributes type, url, redirected, status, ok, statusText, headers, body and
-// bodyUsed; the body methods (22_body.js); clone(), which shares the body's bytes.
+// bodyUsed; the body methods (22_body.js); clone(), which shares the body's bytes (or tees its
+// stream). A ReadableStream body has no known length: the host sends it as it is produced.
 //
 // Deviations: responses made by this runtime have an empty URL list, so `url` is "" and
-// `redirected` false (fetch() will set them); the `body` getter is null until ReadableStream
-// exists.
+// `redirected` false (fetch() will set them).
 //
 // Exports on `internals`: isResponse, responseParts(response) -> { type, status, statusText,
 // headers, body } (body: InnerBody or null).
@@ -186,7 +186,7 @@ class Response {
       Response.prototype,
       ["status", "statusText", "headers", "type", "url", "redirected", "bodyUsed"],
       [response.#status, response.#statusText, response.#headers, response.#type, "", false,
-        response.#body !== null && response.#body.used],
+        response.#body !== null && response.#body.disturbed],
     );
   }
 
