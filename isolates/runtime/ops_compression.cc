@@ -33,6 +33,7 @@
 
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "host/zlib_stream.h"

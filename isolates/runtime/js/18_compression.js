@@ -3,21 +3,21 @@
 // Each stream is a TransformStream (internals.streams.createTransformStream, 14_streams_*.js)
 // around one native zlib codec (ops.zlib*, isolates/runtime/ops_compression.cc over
 // host/zlib_stream.h). The codec's output comes in pieces of at most 64 KB, each enqueued as its
-// own Uint8Array (the spec lets the output be split into any non-empty pieces). The codec's
-// memory (about 256 KB per compressor, 40 KB per decompressor) is made with the first chunk and
-// stood for by an ArrayBuffer of the same size, so it counts against the function's memory limit
-// and the garbage collector sees it; it is freed as soon as the stream ends, errors or is
-// cancelled, and otherwise when the garbage collector takes the stream. Each native call produces
-// at most 64 KB, so the CPU limit can interrupt the loop that drains a large chunk.
+// own Uint8Array (the spec lets the output be split into any non-empty pieces); each native call
+// makes one piece, so the CPU limit can interrupt the loop that drains a large chunk. The codec
+// (about 256 KB per compressor, 40 KB per decompressor) is made with the first chunk and stood
+// for by an ArrayBuffer of the same size, so it counts against the function's memory limit and
+// the garbage collector sees it; it is freed as soon as the stream ends, errors or is cancelled,
+// and otherwise when the garbage collector takes the stream.
 //
-// Deviations:
-// - "brotli" (a later addition to CompressionFormat) is not supported: a TypeError, as the spec
-//   says for a format the implementation does not support.
-// - Work is done on the function's own thread, inline in transform() and flush() (charged to its
-//   CPU time), not in parallel.
-// - As the spec's "decompress and enqueue a chunk" says, all the output of a chunk is enqueued
-//   at once, whatever the readable side's backpressure: a small chunk that inflates hugely (a
-//   decompression bomb) fills the queue until the function's memory limit stops it.
+// Deviations: "brotli" (a later addition to CompressionFormat) is not supported: a TypeError, as
+// the spec says for a format the implementation does not support.
+//
+// Limits worth knowing: the work runs inline on the function's thread (charged to its CPU time),
+// not on the thread pool; and, as the spec's "decompress and enqueue a chunk" says, all the
+// output of one chunk is enqueued at once whatever the readable side's backpressure, so a small
+// chunk that inflates hugely (a decompression bomb) fills the queue until the memory limit stops
+// the function (feed untrusted input in small chunks and cancel when the output grows too large).
 //
 // Exports on `internals`: isCompressionStream(x), isDecompressionStream(x).
 
