@@ -372,3 +372,28 @@ test("damaged header and trailer fields", async () => {
   await corrupt("deflate", 1, 0xbb, "it needs a preset dictionary");
   await corrupt("deflate-raw", 0, 0xff, "invalid block type");
 });
+
+test("a reader can cancel a decompression bomb after its first pieces", async () => {
+  const bomb = await compress("deflate", [new Uint8Array(32 << 20)]); // 32 MB of zeros
+  assert(bomb.length < 64 << 10, `${bomb.length} bytes`);
+  const stream = new DecompressionStream("deflate");
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
+  let writeSettled = false;
+  const writing = writer.write(bomb).then(() => { writeSettled = true; }, () => { writeSettled = true; });
+  let received = 0;
+  let pieces = 0;
+  while (received < 1 << 20) {
+    const { value, done } = await reader.read();
+    assert(!done, "more output");
+    received += value.length;
+    pieces++;
+  }
+  // The chunk's output came piece by piece: 1 MB read, and the chunk is not done inflating.
+  assertEquals(pieces, 16);
+  assert(!writeSettled, "the transform still runs");
+  await reader.cancel("too big");
+  await writing;
+  assert(writeSettled, "the transform stopped");
+  await assertRejects(writer.closed, undefined);
+});

@@ -13,11 +13,15 @@
 // Deviations: "brotli" (a later addition to CompressionFormat) is not supported: a TypeError, as
 // the spec says for a format the implementation does not support.
 //
+// Deviation that guards against decompression bombs: the spec enqueues all the output of one
+// chunk before anything else runs; here it is enqueued a piece at a time with a microtask between
+// pieces, so a reader that counts what it gets can cancel after the first pieces of a small chunk
+// that would inflate to gigabytes (the codec then stops). A reader that does not keep up still
+// lets the queue grow until the function's memory limit stops it: the spec's transform has no
+// way to wait for the reader.
+//
 // Limits worth knowing: the work runs inline on the function's thread (charged to its CPU time),
-// not on the thread pool; and, as the spec's "decompress and enqueue a chunk" says, all the
-// output of one chunk is enqueued at once whatever the readable side's backpressure, so a small
-// chunk that inflates hugely (a decompression bomb) fills the queue until the memory limit stops
-// the function (feed untrusted input in small chunks and cancel when the output grows too large).
+// not on the thread pool.
 //
 // Exports on `internals`: isCompressionStream(x), isDecompressionStream(x).
 
@@ -77,14 +81,18 @@ class ZlibContext {
     return handle;
   }
 
-  // Feeds `chunk` (a BufferSource) and enqueues every non-empty piece of output.
-  write(chunk, controller) {
+  // Feeds `chunk` (a BufferSource) and enqueues every non-empty piece of output, one piece per
+  // microtask (see the top of this file). The codec copies the input it has not consumed, so the
+  // chunk may change or be transferred meanwhile.
+  async write(chunk, controller) {
     try {
       const handle = this.#open();
       let output = ops.zlibWrite(handle, chunk);
       for (;;) {
         if (TypedArrayPrototypeGetLength(output) > 0) streams.transformEnqueue(controller, output);
-        if (!ops.zlibHasMore(handle)) break;
+        if (!ops.zlibHasMore(handle)) return;
+        await undefined; // the reader's turn: it may take the piece, or cancel
+        if (this.#handle === null) return; // cancelled meanwhile
         output = ops.zlibWrite(handle);
       }
     } catch (e) {
@@ -93,14 +101,17 @@ class ZlibContext {
     }
   }
 
-  // Ends the input (the "finish" flag) and enqueues the rest of the output; always frees the codec.
-  finish(controller) {
+  // Ends the input (the "finish" flag) and enqueues the rest of the output the same way; always
+  // frees the codec.
+  async finish(controller) {
     try {
       const handle = this.#open();
       let output = ops.zlibFinish(handle);
       for (;;) {
         if (TypedArrayPrototypeGetLength(output) > 0) streams.transformEnqueue(controller, output);
-        if (!ops.zlibHasMore(handle)) break;
+        if (!ops.zlibHasMore(handle)) return;
+        await undefined;
+        if (this.#handle === null) return;
         output = ops.zlibFinish(handle);
       }
     } finally {
@@ -131,13 +142,13 @@ function createCodecTransform(context, operation) {
       }
       // 2-5. (De)compress chunk (a corrupt input or bytes after the end of the compressed stream
       // throw a TypeError) and enqueue the output, split into non-empty Uint8Arrays.
-      context.write(chunk, controller);
+      return context.write(chunk, controller);
     },
     flush(controller) {
       // https://compression.spec.whatwg.org/#compress-flush-and-enqueue and
       // https://compression.spec.whatwg.org/#decompress-flush-and-enqueue: finish, and (for
       // decompression) throw a TypeError if the end of the compressed input was not reached.
-      context.finish(controller);
+      return context.finish(controller);
     },
     cancel() {
       context.close();
