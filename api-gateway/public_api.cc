@@ -1,5 +1,7 @@
 #include "api-gateway/public_api.h"
 
+#include "host/byte_stream_util.h"
+
 namespace quiver::gateway {
 
 bool isValidFunctionName(std::string_view name) {
@@ -48,7 +50,11 @@ void PublicApi::handle(HttpRequest request, Responder responder) {
   invoke.method = std::move(request.method);
   invoke.url = "http://" + authority + request.target;
   invoke.headers = std::move(request.headers);
-  invoke.body = std::move(request.body);
+  if (!request.body.empty()) {
+    invoke.body_length = static_cast<int64_t>(request.body.size());
+    invoke.body = std::make_shared<host::StringByteStream>(std::move(request.body));
+  }
+  invoke.signal = std::make_shared<isolates::InvocationSignal>();
   invoke.request_id = responder.requestId();
   invoker_.invoke(name, std::move(invoke), [responder](isolates::InvokeResponse response) {
     responder.send(toHttpResponse(std::move(response), responder.requestId()));

@@ -20,6 +20,7 @@ endif()
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)  # libc-ares-dev: outbound DNS
 find_package(OpenSSL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)

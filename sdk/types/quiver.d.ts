@@ -593,42 +593,7 @@ interface StructuredSerializeOptions {
  */
 declare function structuredClone<T = any>(value: T, options?: StructuredSerializeOptions): T;
 
-<<<<<<< HEAD
 // ===========================================================================================
-// Compression: CompressionStream, DecompressionStream (https://compression.spec.whatwg.org/),
-// zlib underneath. Both are transform streams of bytes: write BufferSources to `writable`, read
-// Uint8Arrays (at most 64 KB each) from `readable`, or use `readable.pipeThrough(stream)`.
-// ===========================================================================================
-
-/** "brotli" is not supported (a TypeError). */
-type CompressionFormat = "deflate" | "deflate-raw" | "gzip";
-
-interface CompressionStream {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<BufferSource>;
-}
-
-/** Throws a TypeError for an unsupported format; a chunk that is not a BufferSource errors the stream. */
-declare var CompressionStream: {
-  prototype: CompressionStream;
-  new (format: CompressionFormat): CompressionStream;
-};
-
-/**
- * Corrupt input, bytes after the end of the compressed stream (a second gzip member included)
- * and input that ends before the end of the stream error both sides with a TypeError. Output
- * comes in pieces of at most 64 KB, one per microtask: to bound what untrusted input may inflate
- * to, count the bytes you read and cancel the readable side past your limit.
- */
-interface DecompressionStream {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<BufferSource>;
-}
-
-declare var DecompressionStream: {
-  prototype: DecompressionStream;
-  new (format: CompressionFormat): DecompressionStream;
-=======
 // Streams (https://streams.spec.whatwg.org/), TextEncoderStream and TextDecoderStream
 // (https://encoding.spec.whatwg.org/#interface-textencoderstream)
 // ===========================================================================================
@@ -908,7 +873,42 @@ interface TextDecoderStream extends TransformStream<AllowSharedBufferSource, str
 declare var TextDecoderStream: {
   prototype: TextDecoderStream;
   new (label?: string, options?: TextDecoderOptions): TextDecoderStream;
->>>>>>> streams
+};
+
+// ===========================================================================================
+// Compression: CompressionStream, DecompressionStream (https://compression.spec.whatwg.org/),
+// zlib underneath. Both are transform streams of bytes: write BufferSources to `writable`, read
+// Uint8Arrays (at most 64 KB each) from `readable`, or use `readable.pipeThrough(stream)`.
+// ===========================================================================================
+
+/** "brotli" is not supported (a TypeError). */
+type CompressionFormat = "deflate" | "deflate-raw" | "gzip";
+
+interface CompressionStream {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<BufferSource>;
+}
+
+/** Throws a TypeError for an unsupported format; a chunk that is not a BufferSource errors the stream. */
+declare var CompressionStream: {
+  prototype: CompressionStream;
+  new (format: CompressionFormat): CompressionStream;
+};
+
+/**
+ * Corrupt input, bytes after the end of the compressed stream (a second gzip member included)
+ * and input that ends before the end of the stream error both sides with a TypeError. Output
+ * comes in pieces of at most 64 KB, one per microtask: to bound what untrusted input may inflate
+ * to, count the bytes you read and cancel the readable side past your limit.
+ */
+interface DecompressionStream {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<BufferSource>;
+}
+
+declare var DecompressionStream: {
+  prototype: DecompressionStream;
+  new (format: CompressionFormat): DecompressionStream;
 };
 
 // ---------------------------------------------------------------------------------------------

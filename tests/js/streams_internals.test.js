@@ -200,3 +200,19 @@ test("the contract works while Promise.prototype.then and ReadableStream.prototy
   assertEquals(calls, 0);
   assertEquals(Array.from(bytes), [1, 2]);
 });
+
+test("controllerEnqueue gives a byte chunk away without detaching it; enqueue() by user code detaches", async () => {
+  let handle;
+  const stream = streams.createReadableByteStream({ start(c) { handle = c; } });
+  const chunk = new Uint8Array([1, 2, 3]);
+  streams.controllerEnqueue(handle, chunk);
+  assertEquals(chunk.byteLength, 3, "not detached");
+  const reader = streams.acquireReader(stream);
+  const { value } = await streams.readerRead(reader);
+  assertEquals(Array.from(value), [1, 2, 3]);
+  let controller;
+  new ReadableStream({ type: "bytes", start(c) { controller = c; } });
+  const user = new Uint8Array([4]);
+  controller.enqueue(user);
+  assertEquals(user.byteLength, 0, "detached");
+});

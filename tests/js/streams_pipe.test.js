@@ -363,3 +363,29 @@ test("errors inside streams leave no unhandled rejections behind", async () => {
   }
   assertEquals(reasons, ["marker"]);
 });
+
+test("pipeTo, tee, pipeThrough and the host reader do not resolve promises with objects (Object.prototype.then is never called)", async () => {
+  let calls = 0;
+  Object.defineProperty(Object.prototype, "then", {
+    value(resolve) { calls++; delete Object.prototype.then; resolve(undefined); },
+    writable: true,
+    configurable: true,
+  });
+  const written = [];
+  try {
+    const source = new ReadableStream({ start(c) { c.enqueue("a"); c.close(); } });
+    const [branch1, branch2] = source.tee();
+    await branch1.pipeThrough(new TransformStream()).pipeTo(new WritableStream({ write(chunk) { written.push(chunk); } }));
+    await branch2.cancel();
+    const streams = globalThis.__internals?.streams;
+    if (streams !== undefined) {
+      const reader = streams.acquireReader(streams.readableStreamFromBytes(new Uint8Array([1])));
+      await streams.readerRead(reader);
+      await streams.readerRead(reader);
+    }
+  } finally {
+    delete Object.prototype.then;
+  }
+  assertEquals(calls, 0);
+  assertEquals(written, ["a"]);
+});

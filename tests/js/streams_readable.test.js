@@ -532,3 +532,18 @@ test("read results and iterator results are looked up for `then` once, when they
   assertEquals(readLookups, 1);
   assertEquals(iteratorLookups, 1);
 });
+
+test("ReadableStream.from(sync iterable): a rejected promise value errors the stream and closes the iterator", async () => {
+  let closed = false;
+  const iterable = {
+    [Symbol.iterator]() {
+      return {
+        next() { return { value: Promise.reject(new RangeError("value")), done: false }; },
+        return() { closed = true; return { done: true }; },
+      };
+    },
+  };
+  const stream = ReadableStream.from(iterable);
+  await assertRejects(stream.getReader().read(), RangeError, "value");
+  assertEquals(closed, true);
+});

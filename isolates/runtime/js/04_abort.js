@@ -15,7 +15,7 @@
 // unreachable dependents be garbage collected); the timeout's abort runs in the timer callback
 // rather than in a separately queued task.
 //
-// Exports on `internals`: isAbortSignal(v), abortSignalAborted(signal),
+// Exports on `internals`: isAbortSignal(v), abortSignalAborted(signal), abortSignalReason(signal),
 // abortSignalReason(signal), addAbortAlgorithm(signal, fn), signalAbort(signal, reason), newAbortSignal(),
 // createDependentAbortSignal(signals) (https://dom.spec.whatwg.org/#create-a-dependent-abort-signal).
 
@@ -235,6 +235,7 @@ installGlobal("AbortController", AbortController);
 
 internals.isAbortSignal = isAbortSignal;
 internals.abortSignalAborted = (signal) => signalState(signal).reason !== undefined;
+internals.abortSignalReason = (signal) => signalState(signal).reason;
 internals.abortSignalReason = (signal) => signalState(signal).reason;
 internals.addAbortAlgorithm = addAbortAlgorithm;
 internals.signalAbort = signalAbort;

@@ -9,8 +9,14 @@
 // internal slots; the abstract operations work on the records only, so user code can neither
 // read nor change a slot, and the host can drive a stream without any public (patchable) method.
 //
+// The file is long because the readable side is most of the standard (byte streams and their
+// BYOB machinery, both tees, from(), async iteration); it follows the spec's section order.
+//
 // Deviations: see 14_streams_common.js on microtask timing; TransferArrayBuffer goes through
-// V8's serializer (ops.structuredClone with a transfer list).
+// V8's serializer (ops.structuredClone with a transfer list), so the runtime skips it for chunks
+// only it references (controllerEnqueue, readableStreamFromChunks, the byte tee); streams are not
+// host objects, so structuredClone(stream) gives {} rather than a DataCloneError (as for Headers,
+// see 41_structured_clone.js).
 //
 // Contract for the host and the other runtime files: `internals.streams` (null prototype; the
 // transform and writable files add their parts).
@@ -19,10 +25,12 @@
 //       handle `c`; pull and cancel(reason) may return a promise; a throw errors the stream.
 //   createReadableByteStream({ start, pull, cancel }, highWaterMark = 0) -> byte ReadableStream;
 //       pull(c) gets the same kind of handle.
-//   controllerEnqueue(c, chunk)   chunk: any value (default) / an ArrayBufferView (byte: its
-//                                 buffer is transferred, as enqueue() does); throws a TypeError
-//                                 if the stream cannot take it (closed, errored, close requested)
-//   controllerClose(c), controllerError(c, e), controllerDesiredSize(c) -> number | null
+//   controllerEnqueue(c, chunk)   chunk: any value (default) / an ArrayBufferView (byte: given
+//                                 away, neither copied nor detached: the caller must not touch it
+//                                 again); throws a TypeError if the stream cannot take it
+//                                 (closed, errored, close requested)
+//   controllerClose(c) (byte: also answers a pending BYOB read as done), controllerError(c, e),
+//   controllerDesiredSize(c) -> number | null
 //   controllerByobView(c) -> Uint8Array | null  (byte: the pending BYOB request's view, to fill)
 //   controllerRespond(c, bytesWritten)          (byte: after filling controllerByobView(c))
 //   acquireReader(stream) -> reader (a default reader record; TypeError if locked)
@@ -721,21 +729,27 @@ function readableByteStreamControllerConvertPullIntoDescriptor(pullIntoDescripto
 }
 
 // https://streams.spec.whatwg.org/#readable-byte-stream-controller-enqueue
-function readableByteStreamControllerEnqueue(controller, chunk) {
+// `owned`: the runtime's own producers (the host's chunks, readableStreamFromChunks, the byte tee)
+// pass true for chunks that nothing else references; their buffers are then not transferred
+// (detaching them would change nothing anyone can see, and a transfer goes through V8's
+// serializer). Chunks from user code are always transferred.
+function readableByteStreamControllerEnqueue(controller, chunk, owned = false) {
   const stream = controller.stream;
   if (controller.closeRequested || stream.state !== "readable") return;
   const buffer = viewBuffer(chunk);
   const byteOffset = viewByteOffset(chunk);
   const byteLength = viewByteLength(chunk);
   if (isDetachedBuffer(buffer)) throw new TypeError("The chunk's ArrayBuffer is detached.");
-  const transferredBuffer = transferArrayBuffer(buffer);
+  const transferredBuffer = owned ? buffer : transferArrayBuffer(buffer);
   if (controller.pendingPullIntos.length > 0) {
     const firstPendingPullInto = controller.pendingPullIntos.peek();
     if (isDetachedBuffer(firstPendingPullInto.buffer)) {
       throw new TypeError("The BYOB request's ArrayBuffer is detached.");
     }
+    // A BYOB request a user source saw must not be written to any more: its buffer moves.
+    const exposed = controller.byobRequest !== null && controller.byobRequest.wrapper !== undefined;
     readableByteStreamControllerInvalidateBYOBRequest(controller);
-    firstPendingPullInto.buffer = transferArrayBuffer(firstPendingPullInto.buffer);
+    if (!owned || exposed) firstPendingPullInto.buffer = transferArrayBuffer(firstPendingPullInto.buffer);
     if (firstPendingPullInto.readerType === "none") {
       readableByteStreamControllerEnqueueDetachedPullIntoToQueue(controller, firstPendingPullInto);
     }
@@ -1250,8 +1264,8 @@ function readableByteStreamTee(stream) {
             return;
           }
         }
-        if (!canceled1) readableByteStreamControllerEnqueue(branch1.controller, chunk1);
-        if (!canceled2) readableByteStreamControllerEnqueue(branch2.controller, chunk2);
+        if (!canceled1) readableByteStreamControllerEnqueue(branch1.controller, chunk1, true);
+        if (!canceled2) readableByteStreamControllerEnqueue(branch2.controller, chunk2, true);
         continueReading();
       });
     }, () => {
@@ -1292,7 +1306,7 @@ function readableByteStreamTee(stream) {
             return;
           }
           if (!byobCanceled) readableByteStreamControllerRespondWithNewView(byobBranch.controller, chunk);
-          readableByteStreamControllerEnqueue(otherBranch.controller, clonedChunk);
+          readableByteStreamControllerEnqueue(otherBranch.controller, clonedChunk, true);
         } else if (!byobCanceled) {
           readableByteStreamControllerRespondWithNewView(byobBranch.controller, chunk);
         }
@@ -1390,10 +1404,24 @@ function asyncFromSyncIterator(syncIterator, syncNext) {
 }
 
 // https://tc39.es/ecma262/#sec-asyncfromsynciteratorcontinuation: a sync iterator result with
-// its value awaited.
-async function asyncFromSyncContinuation(result) {
+// its value awaited. When the value is a rejected promise and the iterator is not done, the
+// iterator is closed (closeOnRejection, for next()) before the rejection goes on.
+async function asyncFromSyncContinuation(result, syncIterator = undefined) {
   const done = !!result.done;
-  const value = await result.value;
+  let value;
+  try {
+    value = await result.value;
+  } catch (error) {
+    if (!done && syncIterator !== undefined) {
+      try {
+        const returnMethod = syncIterator.return;
+        if (returnMethod !== undefined && returnMethod !== null) ReflectApply(returnMethod, syncIterator, []);
+      } catch {
+        // IteratorClose with a throw completion: the original error wins.
+      }
+    }
+    throw error;
+  }
   return { __proto__: null, done, value };
 }
 
@@ -1411,7 +1439,7 @@ function readableStreamFromIterable(asyncIterable) {
     }
     if (record.sync) {
       if (!isObject(nextResult)) return promiseRejectedWith(new TypeError(`${prefix}: The iterator result is not an object.`));
-      const continuation = asyncFromSyncContinuation(nextResult);
+      const continuation = asyncFromSyncContinuation(nextResult, record.iterator);
       return transformPromiseWith(continuation, (iterResult) => {
         if (iterResult.done) readableStreamDefaultControllerClose(stream.controller);
         else readableStreamDefaultControllerEnqueue(stream.controller, iterResult.value);
@@ -2028,7 +2056,7 @@ class ReadableByteStreamController {
 }
 
 // https://streams.spec.whatwg.org/#rbs-controller-enqueue steps 1-4.
-function byteControllerEnqueueChecked(controller, chunk, prefix) {
+function byteControllerEnqueueChecked(controller, chunk, prefix, owned = false) {
   if (viewByteLength(chunk) === 0) throw new TypeError(`${prefix}: chunk is empty.`);
   if (ArrayBufferPrototypeGetByteLengthSafe(viewBuffer(chunk)) === 0) {
     throw new TypeError(`${prefix}: chunk's buffer is detached or empty.`);
@@ -2037,7 +2065,7 @@ function byteControllerEnqueueChecked(controller, chunk, prefix) {
   if (controller.stream.state !== "readable") {
     throw new TypeError(`${prefix}: The stream is not in the readable state and cannot be enqueued to.`);
   }
-  readableByteStreamControllerEnqueue(controller, chunk);
+  readableByteStreamControllerEnqueue(controller, chunk, owned);
 }
 
 function byteControllerWrapper(controller) {
@@ -2170,7 +2198,7 @@ function controllerEnqueue(controller, chunk) {
     if (!isArrayBufferViewValue(chunk) || isSharedArrayBuffer(viewBuffer(chunk))) {
       throw new TypeError("A byte stream chunk must be an ArrayBufferView on an ArrayBuffer.");
     }
-    byteControllerEnqueueChecked(controller, chunk, "enqueue");
+    byteControllerEnqueueChecked(controller, chunk, "enqueue", true);
   } else {
     readableStreamDefaultControllerEnqueue(controller, chunk);
   }
@@ -2294,7 +2322,7 @@ function readableStreamFromChunks(list, copy = false) {
       if (copy) chunk = cloneAsUint8Array(chunk);
       else list[index] = undefined;
       index++;
-      readableByteStreamControllerEnqueue(controller, chunk);
+      readableByteStreamControllerEnqueue(controller, chunk, true);
     }
     if (index >= list.length && !controller.closeRequested && stream.state === "readable") {
       controllerClose(controller);

@@ -5,8 +5,10 @@
 // Same shape as 14_streams_readable.js: public objects hold a private field pointing at an
 // internal record; the abstract operations work on the records.
 //
-// Deviation: pipeTo always reads with a default reader (the spec allows a BYOB reader for byte
-// sources; the reference implementation does the same).
+// Deviations: pipeTo always reads with a default reader (the spec allows a BYOB reader for byte
+// sources; the reference implementation does the same); a finished pipe's abort algorithm is
+// disarmed rather than removed from its AbortSignal (the signal keeps a small closure until it
+// aborts or is collected).
 //
 // Contract additions to `internals.streams`:
 //   isWritableStream(x)
@@ -15,7 +17,8 @@
 //       abort(reason) may return promises.
 //   writableControllerError(c, e), writableControllerSignal(c) -> AbortSignal
 //   acquireWriter(stream) -> writer record (TypeError if locked)
-//   writerWrite(writer, chunk) -> Promise, writerClose(writer) -> Promise,
+//   writerWrite(writer, chunk) -> Promise, writerClose(writer) -> Promise (with error
+//   propagation: fulfilled at once when already closing or closed),
 //   writerAbort(writer, reason) -> Promise, writerReleaseLock(writer),
 //   writerReady(writer) -> Promise, writerClosed(writer) -> Promise,
 //   writerDesiredSize(writer) -> number | null

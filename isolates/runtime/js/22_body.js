@@ -147,6 +147,10 @@ class InnerBody {
   // which disturbs and locks this body's stream.
   transfer() {
     if (this.#stream !== null) {
+      // A host body nobody touched moves as it is, so it can still go from socket to socket
+      // (28_host_streams.js); this body's stream is left locked.
+      const moved = internals.transferHostStream(this.#stream);
+      if (moved !== null) return new InnerBody(moved);
       const proxy = streams.createTransformStream({});
       const piped = streams.pipeTo(this.#stream, streams.transformWritable(proxy));
       streams.markHandled(piped);

@@ -189,6 +189,7 @@ let isRequest;
 let getRequestBody;
 let getRequestHeaders;
 let getRequestSignal;
+let requestParts;
 let createIncomingRequest;
 let describeRequest;
 
@@ -326,6 +327,16 @@ class Request {
     };
     getRequestHeaders = (request) => request.#headers;
     getRequestSignal = (request) => request.#signal;
+    // For fetch() (60_fetch.js): what a network request is made of.
+    requestParts = (request) => ({
+      __proto__: null,
+      method: request.#method,
+      url: request.#url,
+      headerList: headerList(request.#headers),
+      body: request.#body,
+      redirect: request.#redirect,
+      signal: request.#signal,
+    });
     createIncomingRequest = (method, url, list, body) => {
       const request = new Request(kInternal);
       request.#method = method;
@@ -459,3 +470,5 @@ internals.registerInspector(isRequest, describeRequest);
 internals.isRequest = isRequest;
 internals.createIncomingRequest = createIncomingRequest;
 internals.requestSignal = getRequestSignal;
+internals.requestParts = requestParts;
+internals.Request = Request;

@@ -12,8 +12,11 @@
 //       it must be unlocked and undisturbed). The request's headers are immutable. The values
 //       are trusted (not re-validated).
 //   makeContext() -> ExecutionContext with waitUntil(promise) and passThroughOnException().
-//   waitUntilSettled(ctx) -> Promise<void> (extra, optional for the host): fulfills once every
-//       promise passed to ctx.waitUntil() so far, and any added while waiting, has settled.
+//   waitUntilSettled(ctx) -> Promise<void> | null: null when ctx.waitUntil() was never called
+//       (the host then ends the request with its response); otherwise a promise that fulfills
+//       once every promise passed to ctx.waitUntil() so far, and any added while waiting, has
+//       settled. The host keeps the request (its timers, fetches, CPU and wall limits) alive
+//       until then.
 //   responseRecord(value) -> [status, statusText, headersFlat, body]
 //       body: null, a string (the host encodes it to UTF-8), a Uint8Array, an array of
 //       Uint8Arrays to send one after the other (Blob and FormData bodies: their chunks, which
@@ -115,9 +118,13 @@ function makeContext() {
 }
 
 // Resolves when all waitUntil promises (including ones registered meanwhile) have settled.
-async function waitUntilSettled(context) {
+function waitUntilSettled(context) {
   if (!isExecutionContext(context)) throw illegalInvocation();
   const promises = contextPromises(context);
+  return promises.length === 0 ? null : allSettled(promises);
+}
+
+async function allSettled(promises) {
   for (let i = 0; i < promises.length; i++) await promises[i];
 }
 

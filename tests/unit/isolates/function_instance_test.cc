@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 
+#include "host/byte_stream_util.h"
 #include "tests/unit/isolates/isolate_test_env.h"
 
 namespace quiver::testing {
@@ -27,7 +28,10 @@ isolates::InvokeRequest request(std::string method, std::string url, std::string
   r.method = std::move(method);
   r.url = std::move(url);
   r.headers = {{"content-type", "text/plain"}, {"x-multi", "a"}, {"x-multi", "b"}};
-  r.body = std::move(body);
+  if (!body.empty()) {
+    r.body_length = static_cast<int64_t>(body.size());
+    r.body = std::make_shared<host::StringByteStream>(std::move(body));
+  }
   r.request_id = std::move(id);
   return r;
 }
@@ -297,6 +301,89 @@ export default {
   // With the request gone its interval is closed: the loop has nothing left to run.
   EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);
   EXPECT_EQ(logs_.lines.size(), ticks);
+}
+
+// --- ctx.waitUntil: background work after the response ---
+
+TEST_F(FunctionInstanceTest, WaitUntilWorkRunsAfterTheResponseIsSent) {
+  auto f = make(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise((resolve) => setTimeout(() => {
+      console.log("background done for", request.url);
+      resolve();
+    }, 5)));
+    return new Response("sent first");
+  },
+};)js");
+  ASSERT_TRUE(f);
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(request("GET", "http://h/bg", "", "req-bg"),
+            [&](isolates::InvokeResponse r) { answer = r; });
+  // The response is out before the background work; the request lives on until it is done.
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->body, "sent first");
+  EXPECT_EQ(f->inFlight(), 1u);
+  EXPECT_EQ(logs_.all().find("background done"), std::string::npos);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->inFlight() == 0; }));
+  ASSERT_EQ(logs_.lines.size(), 1u);
+  EXPECT_EQ(logs_.lines[0].message, "background done for http://h/bg");
+  EXPECT_EQ(logs_.lines[0].request_id, "req-bg");  // still the request's own log line
+}
+
+TEST_F(FunctionInstanceTest, WithoutWaitUntilTheRequestEndsWithItsResponse) {
+  auto f = make(R"js(
+export default {
+  fetch() {
+    setTimeout(() => console.log("never"), 1);
+    return new Response("ok");
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(f->inFlight(), 0u);
+  EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);  // its timer went with it
+  EXPECT_EQ(logs_.all(), "");
+}
+
+TEST_F(FunctionInstanceTest, WaitUntilWorkIsBoundByTheWallLimit) {
+  auto created = create(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise(() => setInterval(() => {}, 5)));
+    return new Response("ok");
+  },
+};)js",
+                        {}, {1000, 128, 1, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->inFlight() == 0; }));
+  EXPECT_NE(logs_.all().find("its background work (ctx.waitUntil) did not finish within 1 s"),
+            std::string::npos)
+      << logs_.all();
+  EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);
+}
+
+TEST_F(FunctionInstanceTest, WaitUntilCpuCountsAgainstTheRequest) {
+  auto created = create(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise((resolve) => setTimeout(() => { for (;;) {} }, 1)));
+    return new Response("ok");
+  },
+};)js",
+                        {}, {50, 128, 5, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->dead(); }));
+  EXPECT_NE(logs_.all().find("cpu_limit_exceeded"), std::string::npos) << logs_.all();
 }
 
 // --- off-thread tasks (OpsHost::queueOffThread), driven by Web Crypto's PBKDF2 ---
