@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
@@ -32,6 +33,8 @@ const char kTruncated[] = "The compressed data ended before the end of the strea
 const char kTrailing[] = "The compressed data has trailing bytes after the end of the stream";
 const char kNoMemory[] = "Not enough memory for the zlib stream";
 
+std::atomic<size_t> g_live{0};
+
 }  // namespace
 
 struct ZlibStream::Zlib {
@@ -46,7 +49,11 @@ std::optional<ZlibFormat> parseZlibFormat(std::string_view name) {
 }
 
 ZlibStream::ZlibStream(ZlibMode mode, ZlibAllocator* allocator)
-    : mode_(mode), allocator_(allocator), zlib_(std::make_unique<Zlib>()) {}
+    : mode_(mode), allocator_(allocator), zlib_(std::make_unique<Zlib>()) {
+  g_live.fetch_add(1, std::memory_order_relaxed);
+}
+
+size_t ZlibStream::liveCount() { return g_live.load(std::memory_order_relaxed); }
 
 std::unique_ptr<ZlibStream> ZlibStream::create(ZlibMode mode, ZlibFormat format, std::string* error,
                                                ZlibAllocator* allocator) {
@@ -67,6 +74,7 @@ std::unique_ptr<ZlibStream> ZlibStream::create(ZlibMode mode, ZlibFormat format,
 }
 
 ZlibStream::~ZlibStream() {
+  g_live.fetch_sub(1, std::memory_order_relaxed);
   if (!initialized_) return;
   if (mode_ == ZlibMode::kCompress) {
     deflateEnd(&zlib_->z);

@@ -17,8 +17,9 @@
 // (seen by finish()) are errors. An error is sticky: every later call fails with the same message.
 //
 // Memory: zlib's own state (about 256 KB compressing, 7 KB plus a 32 KB window decompressing)
-// comes from the ZlibAllocator given to create(), so an embedder can count it (the runtime counts
-// it against the function's memory limit), else from malloc.
+// comes from the ZlibAllocator given to create(), so an embedder can count or cap it, else from
+// malloc; allocatedBytes() says how much it is (the runtime mirrors it in an ArrayBuffer that V8
+// and the function's memory limit see, isolates/runtime/ops_compression.cc).
 //
 // Thread: not thread-safe; a stream may be used, and destroyed, on any one thread at a time. The
 // allocator must outlive the stream and be callable from the thread that destroys it.
@@ -85,6 +86,8 @@ class ZlibStream {
   void setMaxOutput(size_t bytes);  // at least 1; tests use tiny bounds
   // Bytes zlib holds through the allocator right now.
   size_t allocatedBytes() const { return allocated_; }
+  // Streams alive in the process (any thread), for tests and leak checks.
+  static size_t liveCount();
 
  private:
   struct Zlib;  // the z_stream, kept out of this header

@@ -3,7 +3,7 @@
 //
 //   ops.zlibCreate(format, decompress) -> handle
 //       format: "gzip" | "deflate" | "deflate-raw" (else a TypeError); decompress: boolean.
-//       A RangeError when the function's memory limit refuses zlib's state.
+//   ops.zlibFootprint(handle) -> number             bytes of native memory the codec holds
 //   ops.zlibWrite(handle, bytes?) -> Uint8Array      feeds bytes (an ArrayBuffer or any view;
 //       left out: only drains) and returns the next output, possibly empty, at most 64 KB
 //   ops.zlibFinish(handle) -> Uint8Array            ends the input; call again while hasMore
@@ -12,21 +12,28 @@
 //   ops.zlibClose(handle)                           frees zlib's state now (idempotent)
 // Data errors are TypeErrors with host::ZlibStream's messages ("The compressed data is corrupt:
 // incorrect header check", "The compressed data ended before the end of the stream", …); a
-// closed or foreign handle is a TypeError too.
+// closed or foreign handle is a TypeError too. Each call produces at most 64 KB, so the CPU limit
+// can interrupt the JS loop that drains a large chunk between calls.
 //
-// Ownership and memory: the handle is a zero-length ArrayBuffer whose backing store owns the
-// codec (its deleter frees it), so the codec dies with the JS stream that holds the handle (on
-// whichever thread V8 sweeps array buffers: the codec touches nothing but the allocator, which is
-// thread-safe) or, at the latest, when the isolate is disposed, which frees every backing store.
-// Zero bytes long, the buffer shows JS nothing of the codec. zlib's own state (about 256 KB per
-// compressor, 40 KB per decompressor) is allocated through the isolate's ArrayBuffer allocator,
-// so it counts against the function's memory limit like ArrayBuffers do; the JS closes a codec
-// as soon as its stream ends, errors or is cancelled rather than wait for the garbage collector
-// (which does not see that memory). Output arrays are allocated through the same allocator.
+// Ownership: the handle is a zero-length ArrayBuffer whose backing store owns the codec (its
+// deleter frees it) and whose first embedder field points at it (how the ops find it again; JS
+// cannot set embedder fields, so no other ArrayBuffer passes for a handle). The codec therefore
+// dies with the JS stream that holds the handle, on whichever thread V8 sweeps array buffers (it
+// touches nothing shared), or at the latest when the isolate is disposed, which frees every
+// backing store (weak callbacks would not run then). Zero bytes long, it shows JS nothing.
+//
+// Memory: zlib's state (about 256 KB per compressor, 40 KB per decompressor) lives outside the V8
+// heap and outside the counting allocator. The JS stands for it with an ArrayBuffer of
+// zlibFootprint() bytes that lives as long as the codec (see 18_compression.js): V8's own
+// ArrayBuffer machinery then counts it against the function's memory limit and, unlike memory it
+// cannot see, collects streams dropped without close before they pile up to the limit (V8
+// collects young garbage when young array buffers hold much external memory). Output arrays are
+// allocated through the counting allocator.
 #include <v8.h>
 
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "host/zlib_stream.h"
@@ -44,37 +51,20 @@ void throwRangeError(v8::Isolate* isolate, std::string_view message) {
   isolate->ThrowException(v8::Exception::RangeError(v8str(isolate, message)));
 }
 
-// zlib's allocations, through the isolate's (counting) ArrayBuffer allocator.
-class IsolateZlibAllocator final : public host::ZlibAllocator {
- public:
-  explicit IsolateZlibAllocator(v8::ArrayBuffer::Allocator* allocator) : allocator_(allocator) {}
-  void* allocate(size_t bytes) override { return allocator_->AllocateUninitialized(bytes); }
-  void release(void* data, size_t bytes) override { allocator_->Free(data, bytes); }
-
- private:
-  v8::ArrayBuffer::Allocator* allocator_;
-};
-
-// What a handle's backing store points at and owns. `stream` is null once closed.
+// What a handle's backing store owns. `stream` is null once closed.
 struct Codec {
-  static constexpr uint64_t kMagic = 0x7a6c6962636f6465;  // "zlibcode"
-  explicit Codec(v8::ArrayBuffer::Allocator* allocator) : allocator(allocator) {}
-  uint64_t magic = kMagic;
-  IsolateZlibAllocator allocator;
   std::unique_ptr<host::ZlibStream> stream;
+  size_t footprint = 0;
 };
 
-void deleteCodec(void* data, size_t, void*) { delete static_cast<Codec*>(data); }
+void deleteCodec(void* codec, size_t, void*) { delete static_cast<Codec*>(codec); }
 
-// The codec a handle owns, or null. V8 keeps an empty buffer's own data pointer only in its
-// backing store (ArrayBuffer::Data() of an empty buffer is not it), hence GetBackingStore().
+// The codec a handle owns, or null.
 Codec* codecOf(v8::Local<v8::Value> handle) {
   if (!handle->IsArrayBuffer()) return nullptr;
   auto buffer = handle.As<v8::ArrayBuffer>();
-  if (buffer->ByteLength() != 0) return nullptr;
-  auto* codec = static_cast<Codec*>(buffer->GetBackingStore()->Data());
-  if (codec == nullptr || codec->magic != Codec::kMagic) return nullptr;
-  return codec;
+  if (buffer->InternalFieldCount() < 1) return nullptr;
+  return static_cast<Codec*>(buffer->GetAlignedPointerFromInternalField(0));
 }
 
 // The open codec behind a handle, or null with a TypeError thrown.
@@ -125,13 +115,18 @@ void opZlibCreate(const v8::FunctionCallbackInfo<v8::Value>& args) {
   std::optional<host::ZlibFormat> format = host::parseZlibFormat(name);
   if (!format) return throwTypeError(isolate, "Unsupported compression format: '" + name + "'");
   host::ZlibMode mode = args[1]->IsTrue() ? host::ZlibMode::kDecompress : host::ZlibMode::kCompress;
-  auto codec = std::make_unique<Codec>(isolate->GetArrayBufferAllocator());
+  auto codec = std::make_unique<Codec>();
   std::string error;
-  codec->stream = host::ZlibStream::create(mode, *format, &error, &codec->allocator);
+  codec->stream = host::ZlibStream::create(mode, *format, &error);
   if (!codec->stream) return throwRangeError(isolate, error);
+  // What zlib allocated, plus the window inflate allocates on first use.
+  codec->footprint = codec->stream->allocatedBytes() +
+                     (mode == host::ZlibMode::kDecompress ? size_t{32} << 10 : 0);
   auto store = v8::ArrayBuffer::NewBackingStore(codec.get(), 0, deleteCodec, nullptr);
-  codec.release();  // owned by the backing store from here on
-  args.GetReturnValue().Set(v8::ArrayBuffer::New(isolate, std::move(store)));
+  Codec* owned = codec.release();  // owned by the backing store from here on
+  auto handle = v8::ArrayBuffer::New(isolate, std::move(store));
+  handle->SetAlignedPointerInInternalField(0, owned);
+  args.GetReturnValue().Set(handle);
 }
 
 // ops.zlibWrite(handle, bytes?) -> Uint8Array
@@ -176,6 +171,16 @@ void opZlibHasMore(const v8::FunctionCallbackInfo<v8::Value>& args) {
   if (stream) args.GetReturnValue().Set(stream->hasMoreOutput());
 }
 
+// ops.zlibFootprint(handle) -> number
+void opZlibFootprint(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  Codec* codec = codecOf(args[0]);
+  if (!codec) {
+    return throwTypeError(args.GetIsolate(),
+                          "ops.zlibFootprint: the handle is not one ops.zlibCreate returned");
+  }
+  args.GetReturnValue().Set(static_cast<double>(codec->footprint));
+}
+
 // ops.zlibClose(handle): frees zlib's state; the handle stays valid (closed) until collected.
 void opZlibClose(const v8::FunctionCallbackInfo<v8::Value>& args) {
   if (Codec* codec = codecOf(args[0])) {
@@ -191,6 +196,7 @@ constexpr Op kOps[] = {
     {"zlibClose", opZlibClose},
     {"zlibCreate", opZlibCreate},
     {"zlibFinish", opZlibFinish},
+    {"zlibFootprint", opZlibFootprint},
     {"zlibHasMore", opZlibHasMore},
     {"zlibWrite", opZlibWrite},
 };

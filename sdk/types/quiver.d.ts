@@ -911,7 +911,9 @@ declare var CompressionStream: {
 
 /**
  * Corrupt input, bytes after the end of the compressed stream (a second gzip member included)
- * and input that ends before the end of the stream error both sides with a TypeError.
+ * and input that ends before the end of the stream error both sides with a TypeError. Output
+ * comes in pieces of at most 64 KB, one per microtask: to bound what untrusted input may inflate
+ * to, count the bytes you read and cancel the readable side past your limit.
  */
 interface DecompressionStream {
   readonly readable: ReadableStream<Uint8Array>;

@@ -344,3 +344,56 @@ test("user code patching builtins does not change the result", async () => {
   }
   assertEquals(compressed, expected);
 });
+
+// Damage to each header and trailer field, as the web-platform-tests' decompression-corrupt-input
+// does: fields zlib checks are errors, the others (gzip's MTIME, XFL, OS) are not.
+test("damaged header and trailer fields", async () => {
+  const damaged = (format, index, value) => {
+    const bytes = hex(vectors[format]);
+    bytes[index < 0 ? bytes.length + index : index] = value;
+    return decompress(format, [bytes]);
+  };
+  const corrupt = (format, index, value, message) =>
+    assertRejects(damaged(format, index, value), TypeError, `The compressed data is corrupt: ${message}`,
+      `${format}[${index}] = ${value}`);
+  await corrupt("gzip", 0, 0x1e, "incorrect header check"); // ID1
+  await corrupt("gzip", 1, 0x8c, "incorrect header check"); // ID2
+  await corrupt("gzip", 2, 7, "unknown compression method"); // CM
+  await corrupt("gzip", 3, 0x20, "unknown header flags set"); // FLG reserved bit
+  await corrupt("gzip", -8, 0, "incorrect data check"); // CRC32
+  await corrupt("gzip", -4, 0x2e, "incorrect length check"); // ISIZE
+  for (const [index, value] of [[4, 0x55], [7, 0x77], [8, 4], [9, 0x0b]]) { // MTIME, XFL, OS
+    assertEquals(decoder.decode(await damaged("gzip", index, value)), hello, `gzip[${index}]`);
+  }
+  await corrupt("deflate", 0, 0x79, "incorrect header check"); // CMF (FCHECK no longer fits)
+  await corrupt("deflate", 1, 0x9d, "incorrect header check"); // FLG: FCHECK
+  await corrupt("deflate", -1, 0xf9, "incorrect data check"); // ADLER32
+  // FDICT: a preset dictionary (FCHECK fixed up), which the Compression Standard does not provide.
+  await corrupt("deflate", 1, 0xbb, "it needs a preset dictionary");
+  await corrupt("deflate-raw", 0, 0xff, "invalid block type");
+});
+
+test("a reader can cancel a decompression bomb after its first pieces", async () => {
+  const bomb = await compress("deflate", [new Uint8Array(32 << 20)]); // 32 MB of zeros
+  assert(bomb.length < 64 << 10, `${bomb.length} bytes`);
+  const stream = new DecompressionStream("deflate");
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
+  let writeSettled = false;
+  const writing = writer.write(bomb).then(() => { writeSettled = true; }, () => { writeSettled = true; });
+  let received = 0;
+  let pieces = 0;
+  while (received < 1 << 20) {
+    const { value, done } = await reader.read();
+    assert(!done, "more output");
+    received += value.length;
+    pieces++;
+  }
+  // The chunk's output came piece by piece: 1 MB read, and the chunk is not done inflating.
+  assertEquals(pieces, 16);
+  assert(!writeSettled, "the transform still runs");
+  await reader.cancel("too big");
+  await writing;
+  assert(writeSettled, "the transform stopped");
+  await assertRejects(writer.closed, undefined);
+});

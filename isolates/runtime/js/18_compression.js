@@ -3,23 +3,29 @@
 // Each stream is a TransformStream (internals.streams.createTransformStream, 14_streams_*.js)
 // around one native zlib codec (ops.zlib*, isolates/runtime/ops_compression.cc over
 // host/zlib_stream.h). The codec's output comes in pieces of at most 64 KB, each enqueued as its
-// own Uint8Array (the spec lets the output be split into any non-empty pieces). The codec's
-// memory (about 256 KB per compressor, 40 KB per decompressor) counts against the function's
-// memory limit; it is freed as soon as the stream ends, errors or is cancelled, and otherwise when
-// the garbage collector takes the stream.
+// own Uint8Array (the spec lets the output be split into any non-empty pieces); each native call
+// makes one piece, so the CPU limit can interrupt the loop that drains a large chunk. The codec
+// (about 256 KB per compressor, 40 KB per decompressor) is made with the first chunk and stood
+// for by an ArrayBuffer of the same size, so it counts against the function's memory limit and
+// the garbage collector sees it; it is freed as soon as the stream ends, errors or is cancelled,
+// and otherwise when the garbage collector takes the stream.
 //
-// Deviations:
-// - "brotli" (a later addition to CompressionFormat) is not supported: a TypeError, as the spec
-//   says for a format the implementation does not support.
-// - Work is done on the function's own thread, inline in transform() and flush() (charged to its
-//   CPU time), not in parallel.
-// - As the spec's "decompress and enqueue a chunk" says, all the output of a chunk is enqueued
-//   at once, whatever the readable side's backpressure: a small chunk that inflates hugely (a
-//   decompression bomb) fills the queue until the function's memory limit stops it.
+// Deviations: "brotli" (a later addition to CompressionFormat) is not supported: a TypeError, as
+// the spec says for a format the implementation does not support.
+//
+// Deviation that guards against decompression bombs: the spec enqueues all the output of one
+// chunk before anything else runs; here it is enqueued a piece at a time with a microtask between
+// pieces, so a reader that counts what it gets can cancel after the first pieces of a small chunk
+// that would inflate to gigabytes (the codec then stops). A reader that does not keep up still
+// lets the queue grow until the function's memory limit stops it: the spec's transform has no
+// way to wait for the reader.
+//
+// Limits worth knowing: the work runs inline on the function's thread (charged to its CPU time),
+// not on the thread pool.
 //
 // Exports on `internals`: isCompressionStream(x), isDecompressionStream(x).
 
-const { TypeError, TypedArrayPrototypeGetLength } = primordials;
+const { ArrayBuffer, TypeError, TypedArrayPrototypeGetLength } = primordials;
 const {
   configureInterface,
   illegalInvocation,
@@ -45,22 +51,48 @@ function isBufferSource(value) {
 }
 
 // A stream's format and context (https://compression.spec.whatwg.org/#compressionstream-format):
-// the native codec, enqueuing its output into the transform stream's readable side.
+// the native codec, made when the first chunk or the end arrives (a stream that is made and
+// dropped costs no native memory), enqueuing its output into the transform stream's readable side.
 class ZlibContext {
-  #handle;
+  #format;
+  #decompress;
+  #handle = null;
+  // Stands for the codec's native memory (ops_compression.cc): as long as the codec, counted
+  // against the function's memory limit and seen by the garbage collector. Never read.
+  #ballast = null;
+  #closed = false;
 
   constructor(format, decompress) {
-    this.#handle = ops.zlibCreate(format, decompress);
+    this.#format = format;
+    this.#decompress = decompress;
   }
 
-  // Feeds `chunk` (a BufferSource) and enqueues every non-empty piece of output.
-  write(chunk, controller) {
-    const handle = this.#handle;
+  #open() {
+    if (this.#handle !== null) return this.#handle;
+    if (this.#closed) throw new TypeError("The compression stream is closed.");
+    const handle = ops.zlibCreate(this.#format, this.#decompress);
     try {
+      this.#ballast = new ArrayBuffer(ops.zlibFootprint(handle));
+    } catch (e) {
+      ops.zlibClose(handle);
+      throw e;
+    }
+    this.#handle = handle;
+    return handle;
+  }
+
+  // Feeds `chunk` (a BufferSource) and enqueues every non-empty piece of output, one piece per
+  // microtask (see the top of this file). The codec copies the input it has not consumed, so the
+  // chunk may change or be transferred meanwhile.
+  async write(chunk, controller) {
+    try {
+      const handle = this.#open();
       let output = ops.zlibWrite(handle, chunk);
       for (;;) {
         if (TypedArrayPrototypeGetLength(output) > 0) streams.transformEnqueue(controller, output);
-        if (!ops.zlibHasMore(handle)) break;
+        if (!ops.zlibHasMore(handle)) return;
+        await undefined; // the reader's turn: it may take the piece, or cancel
+        if (this.#handle === null) return; // cancelled meanwhile
         output = ops.zlibWrite(handle);
       }
     } catch (e) {
@@ -69,14 +101,17 @@ class ZlibContext {
     }
   }
 
-  // Ends the input (the "finish" flag) and enqueues the rest of the output; always frees the codec.
-  finish(controller) {
-    const handle = this.#handle;
+  // Ends the input (the "finish" flag) and enqueues the rest of the output the same way; always
+  // frees the codec.
+  async finish(controller) {
     try {
+      const handle = this.#open();
       let output = ops.zlibFinish(handle);
       for (;;) {
         if (TypedArrayPrototypeGetLength(output) > 0) streams.transformEnqueue(controller, output);
-        if (!ops.zlibHasMore(handle)) break;
+        if (!ops.zlibHasMore(handle)) return;
+        await undefined;
+        if (this.#handle === null) return;
         output = ops.zlibFinish(handle);
       }
     } finally {
@@ -85,9 +120,11 @@ class ZlibContext {
   }
 
   close() {
+    this.#closed = true;
     if (this.#handle === null) return;
     ops.zlibClose(this.#handle);
     this.#handle = null;
+    this.#ballast = null;
   }
 }
 
@@ -105,13 +142,13 @@ function createCodecTransform(context, operation) {
       }
       // 2-5. (De)compress chunk (a corrupt input or bytes after the end of the compressed stream
       // throw a TypeError) and enqueue the output, split into non-empty Uint8Arrays.
-      context.write(chunk, controller);
+      return context.write(chunk, controller);
     },
     flush(controller) {
       // https://compression.spec.whatwg.org/#compress-flush-and-enqueue and
       // https://compression.spec.whatwg.org/#decompress-flush-and-enqueue: finish, and (for
       // decompression) throw a TypeError if the end of the compressed input was not reached.
-      context.finish(controller);
+      return context.finish(controller);
     },
     cancel() {
       context.close();

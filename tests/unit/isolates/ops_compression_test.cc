@@ -1,8 +1,9 @@
 // The zlib ops (isolates/runtime/ops_compression.cc) in a real isolate whose ArrayBuffer
 // allocator we count: results, errors as TypeErrors, and where zlib's memory goes and when it
-// comes back (explicit close, garbage collection, isolate disposal, a refused allocation).
+// comes back (explicit close, garbage collection, isolate disposal).
 #include <gtest/gtest.h>
 
+#include "host/zlib_stream.h"
 #include "isolates/limits/counting_allocator.h"
 #include "isolates/runtime/ops.h"
 #include "isolates/v8_util.h"
@@ -158,35 +159,60 @@ TEST(CompressionOps, ErrorsAreTypeErrors) {
             "THROWS TypeError: The compression stream is closed");
 }
 
-TEST(CompressionOps, ZlibMemoryIsCountedAndComesBack) {
-  OpsIsolate js;
-  js.run("globalThis.keep = []");
-  const size_t base = js.used();
-  js.run("keep.push(ops.zlibCreate('gzip', false))");
-  EXPECT_GT(js.used(), base + (size_t{200} << 10));  // deflate's window and hash tables
-  js.run("ops.zlibClose(keep.pop())");
-  EXPECT_EQ(js.used(), base);
+// The JS half (18_compression.js) keeps, beside each handle, an ArrayBuffer of its footprint.
+const char kCreate[] = R"JS(
+  function create(format, decompress) {
+    const handle = ops.zlibCreate(format, decompress);
+    return [handle, new ArrayBuffer(ops.zlibFootprint(handle))];
+  }
+)JS";
 
-  // Dropped without close: freed when the garbage collector takes the handle.
-  js.run("for (let i = 0; i < 20; i++) keep.push(ops.zlibCreate('deflate', i % 2 == 0))");
+TEST(CompressionOps, TheFootprintIsZlibsState) {
+  OpsIsolate js;
+  EXPECT_EQ(js.run("const c = ops.zlibCreate('gzip', false); ops.zlibFootprint(c) > 200 * 1024"),
+            "true");  // deflate's window, hash chains and buffers
+  EXPECT_EQ(js.run("const d = ops.zlibCreate('gzip', true); const n = ops.zlibFootprint(d);"
+                   "n > 32 * 1024 && n < 64 * 1024"),
+            "true");  // inflate's state and its window
+  EXPECT_EQ(js.run("ops.zlibClose(c); ops.zlibFootprint(c) > 0"), "true");
+}
+
+// Codecs are freed by zlibClose, by the garbage collector, and by the isolate's disposal.
+TEST(CompressionOps, CodecsAreFreedOnCloseCollectionAndDisposal) {
+  const size_t before = host::ZlibStream::liveCount();
+  OpsIsolate js;
+  js.run(kCreate);
+  js.run("globalThis.keep = [create('gzip', false)]");
+  EXPECT_EQ(host::ZlibStream::liveCount(), before + 1);
+  js.run("ops.zlibClose(keep.pop()[0])");
+  EXPECT_EQ(host::ZlibStream::liveCount(), before);
+  js.collectGarbage();  // the closed codec's ballast
+  const size_t base = js.used();
+  js.run("for (let i = 0; i < 20; i++) keep.push(create('deflate', i % 2 == 0))");
+  EXPECT_EQ(host::ZlibStream::liveCount(), before + 20);
   EXPECT_GT(js.used(), base + (size_t{2} << 20));
   js.run("keep = null");
   js.collectGarbage();
+  EXPECT_EQ(host::ZlibStream::liveCount(), before);
   EXPECT_EQ(js.used(), base);
 
-  // Still open when the isolate goes: freed by its disposal.
-  js.run("globalThis.kept = [ops.zlibCreate('gzip', false), ops.zlibCreate('gzip', true)]");
-  EXPECT_GT(js.used(), base);
+  js.run("globalThis.kept = [create('gzip', false), create('gzip', true)]");
+  EXPECT_EQ(host::ZlibStream::liveCount(), before + 2);
   js.dispose();
+  EXPECT_EQ(host::ZlibStream::liveCount(), before);
   EXPECT_EQ(js.used(), 0u);
 }
 
-TEST(CompressionOps, ARefusedAllocationIsARangeError) {
-  OpsIsolate js(size_t{100} << 10);  // less than a compressor's state
-  EXPECT_EQ(js.run("ops.zlibCreate('gzip', false)"),
-            "THROWS RangeError: Not enough memory for the zlib stream");
-  EXPECT_GE(js.exceeded(), 1);
-  EXPECT_EQ(js.used(), 0u);
+// 2000 compressors dropped without close are 500 MB of zlib state: under a 128 MB limit, the
+// garbage collector must take them as it goes (it sees their ballast), not the limit the instance.
+TEST(CompressionOps, DroppedCodecsAreCollectedBeforeTheyReachTheLimit) {
+  const size_t before = host::ZlibStream::liveCount();
+  OpsIsolate js(size_t{128} << 20);
+  js.run(kCreate);
+  EXPECT_EQ(js.run("let n = 0; for (let i = 0; i < 2000; i++) { create('gzip', false); n++; } n"),
+            "2000");
+  EXPECT_EQ(js.exceeded(), 0);
+  EXPECT_LT(host::ZlibStream::liveCount(), before + 500);
 }
 
 }  // namespace
