@@ -424,7 +424,7 @@ bool Connection::afterResponse(Exchange& exchange, bool close_after) {
       updateReading();
       updateTimer();
     }
-    return true;
+    return !closing_;  // discard() answered a waiting read: its consumer may have closed us
   }
   if (arriving && !(exchange.expect_continue && !exchange.continue_sent)) {
     // Closing with unread bytes would reset the connection, and the client could lose the
