@@ -532,5 +532,39 @@ TEST(BodyStreamTest, AnEchoStreamsTheRequestBodyBackAsItArrives) {
   EXPECT_EQ(response->body, "pingpong");
 }
 
+TEST(BodyStreamTest, AGracefulDrainLetsAResponseStreamFinish) {
+  GatewayHarness gateway;
+  auto stream = std::make_shared<ManualStream>();
+  gateway.on_invoke = [&](std::string, InvokeRequest, InvokeCallback done) {
+    InvokeResponse response;
+    response.stream = stream;
+    done(std::move(response));
+  };
+  RawClient client(gateway.port());
+  ASSERT_TRUE(client.sendAll("GET /fn/s HTTP/1.1\r\nhost: h\r\n\r\n"));
+  bool waiting = false;
+  ASSERT_TRUE(eventually([&] {
+    gateway.call([&] { waiting = stream->waiting(); });
+    return waiting;
+  }));
+  std::atomic<bool> drained{false};
+  gateway.drain(&drained);
+  gateway.call([&] { stream->answer(Event::kData, "still here"); });
+  ASSERT_TRUE(client.waitFor("still here"));
+  EXPECT_FALSE(drained);
+  ASSERT_TRUE(eventually([&] {
+    gateway.call([&] { waiting = stream->waiting(); });
+    return waiting;
+  }));
+  gateway.call([&] { stream->answer(Event::kEnd, {}); });
+  auto response = client.readResponse();
+  ASSERT_TRUE(response);
+  EXPECT_TRUE(response->complete);
+  EXPECT_EQ(response->body, "still here");
+  EXPECT_TRUE(client.closedByPeer());  // its head went out before the drain: no "close" in it
+  EXPECT_TRUE(eventually([&] { return drained.load(); }));
+  EXPECT_FALSE(stream->cancelled);
+}
+
 }  // namespace
 }  // namespace quiver::testing
