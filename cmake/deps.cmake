@@ -20,12 +20,15 @@ endif()
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)  # libc-ares-dev: outbound DNS
 find_package(OpenSSL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(Threads REQUIRED)
+# zlib: compression streams and HTTP content codings (host/zlib_stream.h).
+find_package(ZLIB REQUIRED)
 # ICU: the same libicu72 libnode links (TextDecoder's legacy encodings; URL's IDNA).
 find_package(ICU COMPONENTS uc i18n REQUIRED)
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "host/function_version.h"
 
@@ -30,6 +31,15 @@ struct LimitValues {
   uint32_t max_concurrency = 1000;
 };
 
+// Functions' outbound fetch(): see host/net/http_client.h. Validated at startup by
+// net::httpClientOptionsFor (quiverd refuses to start on a bad CIDR or CA file).
+struct OutboundConfig {
+  // CIDRs functions may reach although the default egress policy denies them (loopback,
+  // private, link-local…): quiverd --allow-egress, repeatable.
+  std::vector<std::string> allow_egress;
+  std::string ca_file;  // PEM bundle trusted instead of the system CA store (--fetch-ca-file)
+};
+
 struct HostConfig {
   std::string data_dir = "./quiver-data";
   ListenAddress listen{"0.0.0.0", 8080};
@@ -42,6 +52,7 @@ struct HostConfig {
   LimitValues limits;  // defaults for versions that do not set their own
   LimitValues max_limits{30'000, 1024, 900, 10'000};  // the most a deploy may ask for
   size_t max_queue = 1000;  // requests waiting per function per shard once all slots are busy
+  OutboundConfig outbound;
 };
 
 // What a version actually runs with: its own limits, or the host's defaults.

@@ -23,6 +23,7 @@
 #include "host/function_registry.h"
 #include "host/log.h"
 #include "host/metrics.h"
+#include "host/net/http_client.h"
 #include "host/shard.h"
 #include "host/store.h"
 #include "isolates/function_host.h"
@@ -151,12 +152,21 @@ int run(int argc, char** argv) {
   app.add_option("--max-body-bytes", config.http.max_body_bytes, "Request body limit (413)");
   app.add_option("--max-code-bytes", config.max_code_bytes, "Code size limit per version (413)");
   addLimitFlags(app, config);
+  app.add_option("--allow-egress", config.outbound.allow_egress,
+                 "CIDR functions' fetch() may reach although the default policy denies it "
+                 "(loopback, private, link-local…); repeatable")
+      ->allow_extra_args(false);
+  app.add_option("--fetch-ca-file", config.outbound.ca_file,
+                 "PEM CA bundle fetch() trusts instead of the system CA store");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
   if (auto limits = checkLimitFlags(config); !limits) return fail(limits.error().message);
+  if (auto outbound = host::net::httpClientOptionsFor(config.outbound); !outbound) {
+    return fail(outbound.error().message);
+  }
   auto public_address = parseListen(listen);
   if (!public_address) return fail("--listen: " + public_address.error().message);
   auto control_address = parseListen(control);

@@ -75,6 +75,7 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
                {"makeContext", &runtime->make_context_},
                {"responseRecord", &runtime->response_record_},
                {"setBaseUrl", &runtime->set_base_url_},
+               {"waitUntilSettled", &runtime->wait_until_settled_},
                {"processRejections", &runtime->process_rejections_},
                {"reportException", &runtime->report_exception_}};
   for (auto& slot : slots) {
@@ -87,6 +88,17 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
   isolate->SetData(kRuntimeSlot, runtime.get());
   isolate->SetPromiseRejectCallback(&Runtime::onPromiseReject);
   return runtime;
+}
+
+v8::MaybeLocal<v8::Function> Runtime::internalFunction(v8::Isolate* isolate,
+                                                       v8::Local<v8::Context> context,
+                                                       const char* name) const {
+  v8::Local<v8::Value> value;
+  if (!internals_.Get(isolate)->Get(context, v8str(isolate, name)).ToLocal(&value) ||
+      !value->IsFunction()) {
+    return {};
+  }
+  return value.As<v8::Function>();
 }
 
 Runtime::~Runtime() {

@@ -590,6 +590,41 @@ interface StructuredSerializeOptions {
  * symbols, SharedArrayBuffer and other platform objects throw a DataCloneError DOMException.
  */
 declare function structuredClone<T = any>(value: T, options?: StructuredSerializeOptions): T;
+
+// ===========================================================================================
+// Compression: CompressionStream, DecompressionStream (https://compression.spec.whatwg.org/),
+// zlib underneath. Both are transform streams of bytes: write BufferSources to `writable`, read
+// Uint8Arrays (at most 64 KB each) from `readable`, or use `readable.pipeThrough(stream)`.
+// ===========================================================================================
+
+/** "brotli" is not supported (a TypeError). */
+type CompressionFormat = "deflate" | "deflate-raw" | "gzip";
+
+interface CompressionStream {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<BufferSource>;
+}
+
+/** Throws a TypeError for an unsupported format; a chunk that is not a BufferSource errors the stream. */
+declare var CompressionStream: {
+  prototype: CompressionStream;
+  new (format: CompressionFormat): CompressionStream;
+};
+
+/**
+ * Corrupt input, bytes after the end of the compressed stream (a second gzip member included)
+ * and input that ends before the end of the stream error both sides with a TypeError.
+ */
+interface DecompressionStream {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<BufferSource>;
+}
+
+declare var DecompressionStream: {
+  prototype: DecompressionStream;
+  new (format: CompressionFormat): DecompressionStream;
+};
+
 // ---------------------------------------------------------------------------------------------
 // The global scope as an EventTarget: "error", "unhandledrejection", "rejectionhandled".
 

@@ -221,6 +221,40 @@ TEST(LimitsFlagsTest, QuiverdRefusesADefaultAboveItsMaximumOrAZero) {
   removeTree(dir);
 }
 
+TEST(LimitsFlagsTest, QuiverdRefusesABadEgressRangeOrCaFile) {
+  std::string dir = makeTempDir();
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{"--allow-egress", "127.0.0.0/8", "--allow-egress", "nope"},
+       "--allow-egress 'nope' is not an address range (expected ADDRESS/PREFIX, e.g. 10.0.0.0/8 "
+       "or fd00::/8)"},
+      {{"--allow-egress", "10.0.0.1/8"},
+       "--allow-egress '10.0.0.1/8' has host bits set; did you mean 10.0.0.0/8?"},
+      {{"--fetch-ca-file", dir + "/missing.pem"},
+       "--fetch-ca-file: TLS setup failed: cannot read the CA file " + dir +
+           "/missing.pem: No such file or directory"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {quiverdPath(), "--data-dir",       dir,          "--listen",
+                                     "127.0.0.1:0", "--control-listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto result = runProgram(argv, {{"QUIVER_ADMIN_TOKEN", "x"}}, std::chrono::seconds(20));
+    EXPECT_EQ(result.exit_code, 1) << c.message;
+    EXPECT_EQ(result.err, "quiverd: error: " + c.message + "\n");
+    EXPECT_EQ(result.out.find("ready"), std::string::npos) << result.out;
+  }
+  removeTree(dir);
+}
+
+TEST(LimitsFlagsTest, QuiverdStartsWithRepeatedEgressAllows) {
+  Quiverd d(Quiverd::Options{
+      .extra_args = {"--allow-egress", "127.0.0.0/8", "--allow-egress", "::1/128"}});
+  EXPECT_TRUE(d.running());
+}
+
 TEST(LimitsFlagsTest, ARestartKeepsEachVersionsLimits) {
   std::string dir = makeTempDir();
   {
