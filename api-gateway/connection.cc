@@ -94,7 +94,14 @@ Connection::Connection(uv_loop_t* loop, const host::HttpLimits& limits, RequestH
 }
 
 Connection::~Connection() {
+  // Normally close() has run; a connection destroyed without it (its owner going away) must not
+  // leave bodies pointing at it.
   for (auto& exchange : exchanges_) exchange->connection = nullptr;
+  if (streaming_ && streaming_->body) streaming_->body->detach();
+  for (auto& exchange : exchanges_) {
+    if (exchange->body) exchange->body->detach();
+  }
+  if (current_body_) current_body_->detach();
 }
 
 void Connection::accept(uv_stream_t* server) {
