@@ -94,7 +94,14 @@ Connection::Connection(uv_loop_t* loop, const host::HttpLimits& limits, RequestH
 }
 
 Connection::~Connection() {
+  // Normally close() has run; a connection destroyed without it (its owner going away) must not
+  // leave bodies pointing at it.
   for (auto& exchange : exchanges_) exchange->connection = nullptr;
+  if (streaming_ && streaming_->body) streaming_->body->detach();
+  for (auto& exchange : exchanges_) {
+    if (exchange->body) exchange->body->detach();
+  }
+  if (current_body_) current_body_->detach();
 }
 
 void Connection::accept(uv_stream_t* server) {
@@ -179,24 +186,39 @@ void Connection::onParseFailed() {
                           : status == 505 ? "http_version_not_supported"
                                           : "bad_request";
   if (!current_body_) return failRequest(status, code, parser_.errorMessage());
-  // The request was handed over at its head: its body fails, its handler still answers.
+  // The request was handed over at its head: its body fails, the host answers it.
   owner_.countError(code);
-  failStreamedBody(status == 413 ? host::bodyLimitMessage(limits_.max_body_bytes)
+  failStreamedBody(status == 413 ? 413 : 400, status == 413 ? code : "bad_request",
+                   status == 413 ? host::bodyLimitMessage(limits_.max_body_bytes)
                                  : "malformed request body: " + parser_.errorMessage());
 }
 
-// A streamed body that will not complete (limit, malformed, stalled): its reads end in kError,
-// nothing more is parsed, and the connection closes once its response is out (at once if it is).
-void Connection::failStreamedBody(std::string message) {
+// A streamed body that will not complete (limit, malformed, stalled): its reads end in kError and
+// nothing more is parsed. Unless the function's response has begun, the host answers in its
+// stead, as it answers a Content-Length past the limit before the function runs: the function's
+// signal aborts and its own answer, when it comes, is dropped. The connection closes after the
+// response (at once if it was already sent).
+void Connection::failStreamedBody(int status, std::string_view code, std::string message) {
   auto body = std::move(current_body_);
   current_body_ = nullptr;
   bool answered = body->discarding();
-  body->fail(std::move(message));
+  body->fail(message);
   touch(body);
   parser_dead_ = true;
   stop_after_queue_ = true;
   updateReading();
-  if (answered || close_after_drain_) close_requested_ = true;
+  if (answered || close_after_drain_) {
+    close_requested_ = true;
+    return;
+  }
+  std::shared_ptr<host::InvocationSignal> signal;
+  for (auto& exchange : exchanges_) {
+    if (exchange->body != body || exchange->response) continue;
+    exchange->response = errorResponse(status, code, message, exchange->request_id);
+    exchange->response->close = true;
+    signal = exchange->signal;
+  }
+  if (signal) signal->abort(message);
 }
 
 void Connection::resumeParsing() {
@@ -424,7 +446,7 @@ bool Connection::afterResponse(Exchange& exchange, bool close_after) {
       updateReading();
       updateTimer();
     }
-    return true;
+    return !closing_;  // discard() answered a waiting read: its consumer may have closed us
   }
   if (arriving && !(exchange.expect_continue && !exchange.continue_sent)) {
     // Closing with unread bytes would reset the connection, and the client could lose the
@@ -694,7 +716,7 @@ void Connection::onTimer(uv_timer_t* timer) {
   if (self->current_body_) {
     if (self->current_body_->discarding()) return self->close();
     self->owner_.countError("request_timeout");
-    self->failStreamedBody("the request body stopped arriving");
+    self->failStreamedBody(408, "request_timeout", "the request body stopped arriving");
     if (self->close_requested_) return self->close();
     self->deliverBodies();
     self->flush();

@@ -148,7 +148,7 @@ class Connection final : private HttpRequestParser::Sink, private RequestBodyFee
   bool wantsToRead() const;
   void updateReading();
   void failRequest(int status, std::string_view code, std::string_view message);
-  void failStreamedBody(std::string message);
+  void failStreamedBody(int status, std::string_view code, std::string message);
   void touch(const std::shared_ptr<RequestBody>& body);
   void deliverBodies();
   void maybeSendContinue();

@@ -1,8 +1,9 @@
 // InvocationSignal: tells whoever serves a request that its client went away, so the work done
 // for it (JS still running, streams, subrequests) can stop. The gateway creates one per request
 // and calls abort() when the client disconnects (socket closed or reset, an error writing to
-// it, or end-of-file from it) before the response has been fully sent; the serving layer
-// registers what to stop with onAbort().
+// it, or end-of-file from it) before the response has been fully sent, and when it answers the
+// request itself because its body failed (over the limit, stalled, malformed: the function's
+// answer would be dropped). The serving layer registers what to stop with onAbort().
 //
 // Thread: one loop thread (the shard's); abort() and every callback run on it. Not thread-safe.
 // Owner: shared (the gateway's exchange and the invocation each hold a shared_ptr).

@@ -16,7 +16,9 @@
 // - kError messages: "request body exceeds the N-byte limit" (chunked bodies; a Content-Length
 //   over the limit is a 413 before invoke()), "client disconnected", "the request body stopped
 //   arriving", "malformed request body: …", "the response was sent before the request body was
-//   read". After the error the gateway closes the connection once the response is sent;
+//   read". After the error the gateway closes the connection once the response is sent. For the
+//   limit, the stall and a malformed body (413, 408, 400 with that message) the gateway answers the request itself unless the function's response has begun: it aborts
+//   `signal` (with the same message) and drops the function's answer when it comes;
 // - cancel() or an unread rest: once the response has been sent, the rest of the body is read
 //   and dropped (up to 256 KB, past that the connection closes) before the next pipelined
 //   request; reads after that get kError;

@@ -175,8 +175,8 @@ TEST_F(GatewayTest, OversizeChunkedBodyIs413) {
   auto reply = c.read();
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 413);
-  // The function was already running (bodies stream): its body read failed, and the connection
-  // closes after the answer.
+  // The function was already running (bodies stream): the host answers in its stead, and the
+  // connection closes after the answer.
   EXPECT_EQ(nlohmann::json::parse(reply->body)["error"]["code"], "request_body_too_large");
   EXPECT_EQ(reply->header("connection"), "close");
   EXPECT_TRUE(c.closedByPeer(std::chrono::seconds(10)));
@@ -202,12 +202,13 @@ TEST_F(GatewayTest, UnreadBodiesAreDrainedBeforeThePipelinedRequestsAfterThem) {
   }
 }
 
-TEST_F(GatewayTest, ABodyThatStopsArrivingFailsTheFunctionsReadAndCloses) {
+TEST_F(GatewayTest, ABodyThatStopsArrivingIs408AndCloses) {
   HttpConnection c(daemon_.publicPort());
   c.send("POST /fn/echo HTTP/1.1\r\nhost: h\r\ncontent-length: 10\r\n\r\n12345");
   auto reply = c.read();  // after --idle-timeout-ms with the function waiting for the rest
   ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->status, 400);
+  EXPECT_EQ(reply->status, 408);
+  EXPECT_EQ(nlohmann::json::parse(reply->body)["error"]["code"], "request_timeout");
   EXPECT_NE(reply->body.find("the request body stopped arriving"), std::string::npos)
       << reply->body;
   EXPECT_TRUE(c.closedByPeer(std::chrono::seconds(10)));

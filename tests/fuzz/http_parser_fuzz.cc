@@ -15,6 +15,7 @@
 
 namespace {
 
+using quiver::gateway::BodyDelivery;
 using quiver::gateway::HttpRequest;
 using quiver::gateway::HttpRequestParser;
 using State = HttpRequestParser::State;

@@ -224,8 +224,10 @@ TEST(BodyStreamTest, AChunkedBodyPastTheLimitErrorsTheStreamAndClosesAfterTheRes
   limits.max_body_bytes = 1000;
   GatewayHarness gateway(limits);
   SlowReader reader;
+  std::shared_ptr<isolates::InvocationSignal> signal;
   gateway.on_invoke = [&](std::string, InvokeRequest request, InvokeCallback done) {
     EXPECT_EQ(request.body_length, -1);
+    signal = request.signal;
     reader.body = request.body;
     reader.done = std::move(done);
     reader.readAll();
@@ -236,8 +238,37 @@ TEST(BodyStreamTest, AChunkedBodyPastTheLimitErrorsTheStreamAndClosesAfterTheRes
                      chunk(std::string(600, 'a')) + chunk(std::string(600, 'b')) + "0\r\n\r\n"));
   auto response = client.readResponse();
   ASSERT_TRUE(response);
-  EXPECT_EQ(response->body, "request body exceeds the 1000-byte limit");
+  // The host answers (the function's own answer is dropped) and the connection closes.
+  EXPECT_EQ(response->status, 413);
+  EXPECT_NE(response->body.find("\"request_body_too_large\""), std::string::npos);
+  EXPECT_NE(response->body.find("request body exceeds the 1000-byte limit"), std::string::npos);
   EXPECT_EQ(response->header("connection"), "close");
+  EXPECT_TRUE(client.closedByPeer());
+  std::string error, reason;
+  gateway.call([&] {
+    error = reader.error;
+    reason = signal ? signal->reason() : "";
+  });
+  EXPECT_EQ(error, "request body exceeds the 1000-byte limit");
+  EXPECT_EQ(reason, "request body exceeds the 1000-byte limit");
+}
+
+TEST(BodyStreamTest, ABodyThatStopsArrivingWhileReadIs408) {
+  host::HttpLimits limits;
+  limits.idle_timeout_ms = 100;
+  GatewayHarness gateway(limits);
+  SlowReader reader;
+  gateway.on_invoke = [&](std::string, InvokeRequest request, InvokeCallback done) {
+    reader.body = request.body;
+    reader.done = std::move(done);
+    reader.readAll();
+  };
+  RawClient client(gateway.port());
+  ASSERT_TRUE(client.sendAll(post("/fn/x", 10) + "12345"));
+  auto response = client.readResponse();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 408);
+  EXPECT_NE(response->body.find("the request body stopped arriving"), std::string::npos);
   EXPECT_TRUE(client.closedByPeer());
 }
 
@@ -530,6 +561,40 @@ TEST(BodyStreamTest, AnEchoStreamsTheRequestBodyBackAsItArrives) {
   ASSERT_TRUE(response);
   EXPECT_TRUE(response->complete);
   EXPECT_EQ(response->body, "pingpong");
+}
+
+TEST(BodyStreamTest, AGracefulDrainLetsAResponseStreamFinish) {
+  GatewayHarness gateway;
+  auto stream = std::make_shared<ManualStream>();
+  gateway.on_invoke = [&](std::string, InvokeRequest, InvokeCallback done) {
+    InvokeResponse response;
+    response.stream = stream;
+    done(std::move(response));
+  };
+  RawClient client(gateway.port());
+  ASSERT_TRUE(client.sendAll("GET /fn/s HTTP/1.1\r\nhost: h\r\n\r\n"));
+  bool waiting = false;
+  ASSERT_TRUE(eventually([&] {
+    gateway.call([&] { waiting = stream->waiting(); });
+    return waiting;
+  }));
+  std::atomic<bool> drained{false};
+  gateway.drain(&drained);
+  gateway.call([&] { stream->answer(Event::kData, "still here"); });
+  ASSERT_TRUE(client.waitFor("still here"));
+  EXPECT_FALSE(drained);
+  ASSERT_TRUE(eventually([&] {
+    gateway.call([&] { waiting = stream->waiting(); });
+    return waiting;
+  }));
+  gateway.call([&] { stream->answer(Event::kEnd, {}); });
+  auto response = client.readResponse();
+  ASSERT_TRUE(response);
+  EXPECT_TRUE(response->complete);
+  EXPECT_EQ(response->body, "still here");
+  EXPECT_TRUE(client.closedByPeer());  // its head went out before the drain: no "close" in it
+  EXPECT_TRUE(eventually([&] { return drained.load(); }));
+  EXPECT_FALSE(stream->cancelled);
 }
 
 }  // namespace

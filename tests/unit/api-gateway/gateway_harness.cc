@@ -40,8 +40,9 @@ GatewayHarness::GatewayHarness(host::HttpLimits limits) {
 
 GatewayHarness::~GatewayHarness() {
   call([this] {
-    gateway_->drain([this] { uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr); });
+    if (!draining_) gateway_->drain([] {});
     gateway_->closeAll();
+    uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
   });
   thread_.join();
   gateway_.reset();
@@ -61,6 +62,13 @@ void GatewayHarness::call(std::function<void()> f) {
   }
   uv_async_send(&async_);
   future.wait();
+}
+
+void GatewayHarness::drain(std::atomic<bool>* drained) {
+  call([this, drained] {
+    draining_ = true;
+    gateway_->drain([drained] { *drained = true; });
+  });
 }
 
 void GatewayHarness::onAsync(uv_async_t* async) {

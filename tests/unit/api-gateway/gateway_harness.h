@@ -8,6 +8,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -44,6 +45,8 @@ class GatewayHarness final : public isolates::Invoker {
   void call(std::function<void()> f);
   // Set before the first request; runs on the loop thread.
   OnInvoke on_invoke;
+  // Starts the gateway's graceful drain (on the loop); `drained` is set once it is over.
+  void drain(std::atomic<bool>* drained);
 
   void invoke(std::string_view function, isolates::InvokeRequest request,
               isolates::InvokeCallback done) override;
@@ -64,6 +67,7 @@ class GatewayHarness final : public isolates::Invoker {
   std::unique_ptr<gateway::Gateway> gateway_;
   std::thread thread_;
   int port_ = 0;
+  bool draining_ = false;
 };
 
 // A client socket, non-blocking, with deadlines on everything.
