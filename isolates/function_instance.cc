@@ -11,16 +11,6 @@ namespace {
 
 constexpr int64_t kNanosPerMs = 1'000'000;
 
-// Header names and values are ByteStrings: one byte per code unit, no UTF-8 re-encoding.
-std::string toByteString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  if (!value->IsString()) return {};
-  auto s = value.As<v8::String>();
-  std::string out(s->Length(), '\0');
-  s->WriteOneByte(isolate, reinterpret_cast<uint8_t*>(out.data()), 0, s->Length(),
-                  v8::String::NO_NULL_TERMINATION);
-  return out;
-}
-
 void appendView(std::string& out, v8::Local<v8::ArrayBufferView> view) {
   size_t offset = out.size();
   out.resize(offset + view->ByteLength());
@@ -336,9 +326,7 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
     // Header bytes are Latin-1 per the Fetch standard's ByteString.
     for (const std::string* s : {&name, &value}) {
       v8::Local<v8::String> str;
-      if (!v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(s->data()),
-                                      v8::NewStringType::kNormal, static_cast<int>(s->size()))
-               .ToLocal(&str)) {
+      if (!oneByteString(isolate, *s).ToLocal(&str)) {
         return fail();
       }
       flat.push_back(str);
@@ -771,7 +759,7 @@ InvokeResponse FunctionInstance::toResponse(uint64_t id, v8::Local<v8::Context> 
     return InvokeResponse::hostError(500, "internal_error", "malformed response record");
   }
   response.status = static_cast<int>(status->Int32Value(context).FromMaybe(500));
-  response.status_text = toByteString(isolate, status_text);
+  response.status_text = byteString(isolate, status_text);
   auto list = headers.As<v8::Array>();
   for (uint32_t i = 0; i + 1 < list->Length(); i += 2) {
     v8::Local<v8::Value> name, header_value;
@@ -779,7 +767,7 @@ InvokeResponse FunctionInstance::toResponse(uint64_t id, v8::Local<v8::Context> 
         !list->Get(context, i + 1).ToLocal(&header_value)) {
       break;
     }
-    response.headers.emplace_back(toByteString(isolate, name), toByteString(isolate, header_value));
+    response.headers.emplace_back(byteString(isolate, name), byteString(isolate, header_value));
   }
   if (body->IsString()) {
     response.body = stringToUtf8(isolate, body.As<v8::String>());

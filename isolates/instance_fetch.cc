@@ -27,11 +27,6 @@ bool hasHeader(const host::net::HttpClient::Headers& headers, std::string_view n
   return false;
 }
 
-v8::MaybeLocal<v8::String> oneByte(v8::Isolate* isolate, const std::string& s) {
-  return v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(s.data()),
-                                    v8::NewStringType::kNormal, static_cast<int>(s.size()));
-}
-
 }  // namespace
 
 Result<v8::Local<v8::Array>> FunctionInstance::fetchStart(FetchArgs& args) {
@@ -125,12 +120,13 @@ void FunctionInstance::onFetchResponse(uint64_t id, host::net::HttpClient::Respo
     flat.reserve(response.headers.size() * 2);
     for (const auto& [name, value] : response.headers) {
       v8::Local<v8::String> n, v;
-      if (!oneByte(isolate, name).ToLocal(&n) || !oneByte(isolate, value).ToLocal(&v)) return;
+      if (!oneByteString(isolate, name).ToLocal(&n) || !oneByteString(isolate, value).ToLocal(&v))
+        return;
       flat.push_back(n);
       flat.push_back(v);
     }
     v8::Local<v8::String> status_text;
-    if (!oneByte(isolate, response.status_text).ToLocal(&status_text)) return;
+    if (!oneByteString(isolate, response.status_text).ToLocal(&status_text)) return;
     uint64_t handle = decoded ? adoptBody(request, decoded, raw) : adoptBody(request, raw);
     v8::Local<v8::Value> record[] = {v8::Integer::New(isolate, response.status), status_text,
                                      v8::Array::New(isolate, flat.data(), flat.size()),

@@ -2,6 +2,20 @@
 
 namespace quiver::isolates {
 
+std::string byteString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  if (!value->IsString()) return {};
+  auto s = value.As<v8::String>();
+  std::string out(s->Length(), '\0');
+  s->WriteOneByte(isolate, reinterpret_cast<uint8_t*>(out.data()), 0, s->Length(),
+                  v8::String::NO_NULL_TERMINATION);
+  return out;
+}
+
+v8::MaybeLocal<v8::String> oneByteString(v8::Isolate* isolate, std::string_view bytes) {
+  return v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(bytes.data()),
+                                    v8::NewStringType::kNormal, static_cast<int>(bytes.size()));
+}
+
 std::string stringToUtf8(v8::Isolate* isolate, v8::Local<v8::String> s) {
   std::string out;
   out.resize(s->Utf8Length(isolate));

@@ -24,6 +24,12 @@ std::string toUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value,
 // UTF-8 of a value already known to be a string, without running user code.
 std::string stringToUtf8(v8::Isolate* isolate, v8::Local<v8::String> s);
 
+// HTTP header names and values, status texts: ByteStrings
+// (https://webidl.spec.whatwg.org/#idl-ByteString), one byte per code unit both ways, no UTF-8.
+// byteString of a non-string is "".
+std::string byteString(v8::Isolate* isolate, v8::Local<v8::Value> value);
+v8::MaybeLocal<v8::String> oneByteString(v8::Isolate* isolate, std::string_view bytes);
+
 // "Error: message\n    at …" for an exception or rejection value: the stack when the value is
 // an Error that has one, else its string form. Never throws into JS.
 std::string describeException(v8::Isolate* isolate, v8::Local<v8::Context> context,

@@ -42,15 +42,6 @@ void opBodyCancel(const v8::FunctionCallbackInfo<v8::Value>& args) {
   static_cast<OpsHost*>(args.GetIsolate()->GetData(kOpsHostSlot))->bodyCancel(handle);
 }
 
-std::string byteString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  if (!value->IsString()) return {};
-  auto s = value.As<v8::String>();
-  std::string out(s->Length(), '\0');
-  s->WriteOneByte(isolate, reinterpret_cast<uint8_t*>(out.data()), 0, s->Length(),
-                  v8::String::NO_NULL_TERMINATION);
-  return out;
-}
-
 // ops.fetchStart(method, url, headersFlat, body) -> [id, promise]. The arguments come from
 // 60_fetch.js, which made them from a Request: strings that are ByteStrings, an array of them.
 void opFetchStart(const v8::FunctionCallbackInfo<v8::Value>& args) {
