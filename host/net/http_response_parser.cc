@@ -107,7 +107,8 @@ int HttpResponseParser::onHeadersComplete(llhttp_t* p) {
     s.error_ = "unexpected 101 Switching Protocols (no upgrade was asked for)";
     return HPE_USER;
   }
-  if (status < 200) return 0;  // interim: no body, the final response follows
+  // Interim: no body (llhttp 8.1 would read one a 1xx announces), the final response follows.
+  if (status < 200) return 1;
   s.head_.status = status;
   s.head_complete_ = true;
   // 204 and 304 never have a body, whatever Content-Length says (llhttp 8.1 would read one).
@@ -122,7 +123,7 @@ int HttpResponseParser::onHeadersComplete(llhttp_t* p) {
 
 int HttpResponseParser::onBody(llhttp_t* p, const char* at, size_t n) {
   auto& s = self(p);
-  if (s.body_) s.body_->append(at, n);
+  if (s.body_ && s.head_complete_) s.body_->append(at, n);
   return 0;
 }
 
