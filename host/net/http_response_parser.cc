@@ -89,6 +89,13 @@ int HttpResponseParser::onHeaderValueComplete(llhttp_t* p) {
   auto& s = self(p);
   if (int rc = s.countHead(4)) return rc;  // ": " and CRLF
   if (s.head_complete_) return 0;          // a trailer: dropped
+  // llhttp unfolds obs-fold (RFC 9112 5.2); a CR, LF or NUL left in a value could not be a
+  // Headers value in JS: refuse the response.
+  if (s.field_.empty() ||
+      s.value_.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    s.error_ = "invalid HTTP response: invalid header line";
+    return HPE_USER;
+  }
   std::transform(s.field_.begin(), s.field_.end(), s.field_.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   while (!s.value_.empty() && (s.value_.back() == ' ' || s.value_.back() == '\t')) {

@@ -100,6 +100,16 @@ TEST(HttpResponseParserTest, ManyInterimResponsesCountAgainstTheHeadLimit) {
   EXPECT_EQ(parser.error(), "the response head exceeds the limit of 1024 bytes");
 }
 
+// RFC 9112 5.2: a user agent replaces an obs-fold in a response with spaces.
+TEST(HttpResponseParserTest, FoldedHeaderValuesArriveUnfolded) {
+  HttpResponseParser parser(4096, false);
+  std::string body;
+  std::string wire = "HTTP/1.1 200 OK\r\nX-A: one\r\n two\r\nContent-Length: 0\r\n\r\n";
+  ASSERT_TRUE(parser.feed(wire.data(), wire.size(), &body));
+  ASSERT_TRUE(parser.messageComplete());
+  EXPECT_EQ(parser.head().headers.at(0).second, "one two");
+}
+
 TEST(HttpResponseParserTest, TruncatedHeadIsAnErrorAtFinish) {
   HttpResponseParser parser(4096, false);
   std::string body;
