@@ -2,12 +2,14 @@
 // be serialised. Plain data, no sockets.
 #pragma once
 
-#include <functional>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "host/byte_stream.h"
 
 namespace quiver::gateway {
 
@@ -19,7 +21,11 @@ struct HttpRequest {
   int version_major = 1;
   int version_minor = 1;
   HeaderList headers;  // names lowercased, values as received, in arrival order
-  std::string body;
+  std::string body;    // BodyDelivery::kWhole: the whole body
+  // BodyDelivery::kStreamed: the body as it arrives (null when there is none).
+  std::shared_ptr<host::ByteStream> body_stream;
+  int64_t content_length = -1;  // the Content-Length, or -1 (chunked, or none)
+  bool chunked = false;         // Transfer-Encoding: chunked
   bool keep_alive = true;
 
   // The first value of a header (name lowercase), or nullptr.
@@ -35,27 +41,19 @@ struct HttpRequest {
   }
 };
 
-// A response body produced over time, whose length is not known up front: the connection sends
-// it chunked (to HTTP/1.0 clients: until close) and asks for the next chunk only once the
-// previous one was written, so a slow client slows the producer.
-class BodySource {
- public:
-  enum class Event { kData, kEnd, kError };
-  using Sink = std::function<void(Event event, std::string chunk)>;
-  virtual ~BodySource() = default;
-  // Calls `sink` exactly once, now or later, on the connection's thread.
-  virtual void read(Sink sink) = 0;
-  // The client went away: no read() follows.
-  virtual void cancel() {}
-};
+// How a handler takes request bodies: whole (the request is handed over once its body has
+// arrived) or streamed (handed over when its head has, the body following in body_stream).
+enum class BodyDelivery { kWhole, kStreamed };
 
 struct HttpResponse {
   int status = 200;
   std::string reason;  // empty: the standard phrase for `status`
   HeaderList headers;
   std::string body;
-  std::shared_ptr<BodySource> stream;  // when set, the body (length unknown); `body` is unused
-  bool close = false;                  // close the connection after this response
+  // When set, the body, produced over time; `body` is unused. length() >= 0 is sent as
+  // Content-Length, else the body is chunked (HTTP/1.0: delimited by closing the connection).
+  std::shared_ptr<host::ByteStream> stream;
+  bool close = false;  // close the connection after this response
 };
 
 std::string_view reasonPhrase(int status);

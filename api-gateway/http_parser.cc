@@ -108,7 +108,7 @@ int HttpRequestParser::checkHead(const char* end) {
 
 int HttpRequestParser::addBodyOverhead(size_t n) {
   body_overhead_ += n;
-  if (current_.body.size() + body_overhead_ <= limits_.max_body_bytes) return 0;
+  if (body_bytes_ + body_overhead_ <= limits_.max_body_bytes) return 0;
   return fail(413, "request body exceeds the limit of " + std::to_string(limits_.max_body_bytes) +
                        " bytes");
 }
@@ -147,7 +147,9 @@ int HttpRequestParser::onMessageBegin(llhttp_t* p) {
   s.value_.clear();
   s.head_base_ = 0;
   s.head_start_ = nullptr;
+  s.body_bytes_ = 0;
   s.body_overhead_ = 0;
+  s.stream_body_ = false;
   s.host_headers_ = 0;
   s.last_[0] = s.last_[1] = s.last_[2] = 0;
   s.in_message_ = true;
@@ -245,17 +247,26 @@ int HttpRequestParser::onHeadersComplete(llhttp_t* p) {
   // The whole head, its final CRLF CRLF included, however the network split it.
   if (int rc = s.checkHead(s.scan_from_)) return rc;
   s.in_body_ = true;
-  s.sink_.onHeadersComplete(s.current_);
+  s.current_.keep_alive = llhttp_should_keep_alive(p) != 0;
+  s.current_.chunked = (p->flags & F_CHUNKED) != 0;
+  if (p->flags & F_CONTENT_LENGTH)
+    s.current_.content_length = static_cast<int64_t>(p->content_length);
+  s.stream_body_ = s.sink_.onHeadersComplete(s.current_) == BodyDelivery::kStreamed;
   return 0;
 }
 
 int HttpRequestParser::onBody(llhttp_t* p, const char* at, size_t n) {
   auto& s = self(p);
-  if (s.current_.body.size() + s.body_overhead_ + n > s.limits_.max_body_bytes) {
+  if (s.body_bytes_ + s.body_overhead_ + n > s.limits_.max_body_bytes) {
     return s.fail(413, "request body exceeds the limit of " +
                            std::to_string(s.limits_.max_body_bytes) + " bytes");
   }
-  s.current_.body.append(at, n);
+  s.body_bytes_ += n;
+  if (s.stream_body_) {
+    s.sink_.onBodyData(at, n);
+  } else {
+    s.current_.body.append(at, n);
+  }
   return 0;
 }
 

@@ -2,6 +2,9 @@
 // (head size -> 431, body size -> 413, malformed -> 400). It owns no socket: the connection
 // feeds it bytes, and the fuzz target does too.
 //
+// Bodies: per request the sink chooses, once the head is complete, to get the body whole in
+// onRequest or streamed, piece by piece, through onBodyData. The body limit holds either way.
+//
 // Pipelining: the sink may ask to pause after a complete request (onRequest returns false);
 // feed() then returns how many bytes it consumed and the caller keeps the rest for resume().
 #pragma once
@@ -21,9 +24,13 @@ class HttpRequestParser {
    public:
     virtual ~Sink() = default;
     virtual void onMessageBegin() {}
-    // The head is complete (body not yet read). `request.body` is empty.
-    virtual void onHeadersComplete(const HttpRequest& request) {}
-    // A whole request. Return false to pause parsing after it.
+    // The head is complete (body not yet read): `request.body` is empty, `keep_alive` and
+    // `content_length` are set. With kStreamed the sink may move the head out of `request`.
+    virtual BodyDelivery onHeadersComplete(HttpRequest& request) { return BodyDelivery::kWhole; }
+    // kStreamed only: the next bytes of the body (decoded from chunked), never empty.
+    virtual void onBodyData(const char* data, size_t length) {}
+    // A whole request (with kStreamed: the body has ended; the request holds what the sink
+    // left of the head). Return false to pause parsing after it.
     virtual bool onRequest(HttpRequest&& request) = 0;
   };
 
@@ -82,7 +89,9 @@ class HttpRequestParser {
   const char* chunk_begin_ = nullptr;  // the buffer feed() is parsing
   const char* head_start_ = nullptr;   // where the current head began, if in this chunk
   size_t head_base_ = 0;               // head bytes in earlier chunks
+  size_t body_bytes_ = 0;              // of the current request, whole or streamed
   size_t body_overhead_ = 0;
+  bool stream_body_ = false;
   const char* scan_from_ = nullptr;  // head bytes before it (in this chunk) were scanned
   char last_[3] = {0, 0, 0};         // the last head bytes scanned
   const char* chunk_end_ = nullptr;

@@ -12,6 +12,7 @@ bool isValidFunctionName(std::string_view name) {
 
 HttpResponse toHttpResponse(isolates::InvokeResponse response, std::string_view request_id) {
   if (!response.error_code.empty()) {
+    if (response.stream) response.stream->cancel();
     return errorResponse(response.status, response.error_code, response.error_message, request_id);
   }
   HttpResponse out;
@@ -19,6 +20,7 @@ HttpResponse toHttpResponse(isolates::InvokeResponse response, std::string_view 
   out.reason = std::move(response.status_text);
   out.headers = std::move(response.headers);
   out.body = std::move(response.body);
+  out.stream = std::move(response.stream);
   return out;
 }
 
@@ -48,7 +50,9 @@ void PublicApi::handle(HttpRequest request, Responder responder) {
   invoke.method = std::move(request.method);
   invoke.url = "http://" + authority + request.target;
   invoke.headers = std::move(request.headers);
-  invoke.body = std::move(request.body);
+  invoke.body = std::move(request.body_stream);
+  invoke.body_length = request.content_length;
+  invoke.signal = responder.signal();
   invoke.request_id = responder.requestId();
   invoker_.invoke(name, std::move(invoke), [responder](isolates::InvokeResponse response) {
     responder.send(toHttpResponse(std::move(response), responder.requestId()));

@@ -12,6 +12,8 @@ class PublicApi final : public RequestHandler {
  public:
   PublicApi(GatewayServices& services, isolates::Invoker& invoker)
       : services_(services), invoker_(invoker) {}
+  // Functions get the request at its head; the body follows as a stream.
+  BodyDelivery bodyDelivery() const override { return BodyDelivery::kStreamed; }
   void handle(HttpRequest request, Responder responder) override;
 
  private:

@@ -27,6 +27,8 @@ find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(Threads REQUIRED)
+# zlib: compression streams and HTTP content codings (host/zlib_stream.h).
+find_package(ZLIB REQUIRED)
 # ICU: the same libicu72 libnode links (TextDecoder's legacy encodings; URL's IDNA).
 find_package(ICU COMPONENTS uc i18n REQUIRED)
 

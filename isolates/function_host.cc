@@ -11,6 +11,13 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+// The HTTP client under fetch(), from the host's configuration (egress policy, trust).
+host::net::HttpClientOptions FunctionHost::httpClientOptions(const host::HostConfig& config) {
+  // quiverd checked the same config at startup (a bad CIDR or CA file refuses to start).
+  auto options = host::net::httpClientOptionsFor(config.outbound);
+  return options ? std::move(*options) : host::net::HttpClientOptions{};
+}
+
 FunctionHost::FunctionHost(uv_loop_t* loop, const host::HostConfig& config,
                            const host::FunctionRegistry& registry, host::Metrics& metrics,
                            host::LogSink& logs)
@@ -19,7 +26,8 @@ FunctionHost::FunctionHost(uv_loop_t* loop, const host::HostConfig& config,
       registry_(registry),
       metrics_(metrics),
       logs_(logs),
-      watchdog_(Watchdog::instance().slotForThisThread()) {
+      watchdog_(Watchdog::instance().slotForThisThread()),
+      http_client_(std::make_unique<host::net::HttpClient>(loop, httpClientOptions(config))) {
   collector_ = new uv_idle_t;
   uv_idle_init(loop_, collector_);
   collector_->data = this;
@@ -37,6 +45,7 @@ FunctionHost::~FunctionHost() {
   metrics_.isolates("warm").Decrement(static_cast<double>(instances_.size() + retired_.size()));
   instances_.clear();
   retired_.clear();
+  http_client_->close();  // after the instances: their exchanges are aborted by then
   // The handle outlives this object until libuv has closed it.
   uv_close(reinterpret_cast<uv_handle_t*>(collector_),
            [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
@@ -122,8 +131,8 @@ FunctionInstance* FunctionHost::instanceFor(const host::FunctionVersionPtr& vers
   }
   auto start = std::chrono::steady_clock::now();
   auto limits = host::effectiveLimits(config_.limits, version->config.limits);
-  auto created =
-      FunctionInstance::create(version, limits, {loop_, logs_, metrics_, watchdog_}, request_id);
+  auto created = FunctionInstance::create(
+      version, limits, {loop_, logs_, metrics_, watchdog_, http_client_.get()}, request_id);
   if (!created) {
     const Error& e = created.error();
     if (e.code.ends_with("_limit_exceeded")) {

@@ -20,6 +20,7 @@
 #include "host/function_registry.h"
 #include "host/log.h"
 #include "host/metrics.h"
+#include "host/net/http_client.h"
 #include "isolates/function_instance.h"
 #include "isolates/invoker.h"
 
@@ -66,6 +67,8 @@ class FunctionHost final : public Invoker {
   std::unordered_map<std::string, std::unique_ptr<FunctionInstance>> instances_;
   std::unordered_map<std::string, Admission> admission_;
   std::vector<std::unique_ptr<FunctionInstance>> retired_;  // old versions still serving, dead ones
+  static host::net::HttpClientOptions httpClientOptions(const host::HostConfig& config);
+  std::unique_ptr<host::net::HttpClient> http_client_;  // fetch() of every instance here
   uv_idle_t* collector_;        // disposes of retired instances outside their own call stacks
   bool shutting_down_ = false;  // disposes of retired instances outside their own call stacks
 };

@@ -27,15 +27,6 @@ void appendView(std::string& out, v8::Local<v8::ArrayBufferView> view) {
   view->CopyContents(out.data() + offset, view->ByteLength());
 }
 
-v8::Local<v8::ArrayBuffer> takeBody(v8::Isolate* isolate, std::string body) {
-  // The body's bytes move into V8 without a copy: the backing store owns the std::string.
-  auto* owned = new std::string(std::move(body));
-  auto store = v8::ArrayBuffer::NewBackingStore(
-      owned->data(), owned->size(),
-      [](void*, size_t, void* data) { delete static_cast<std::string*>(data); }, owned);
-  return v8::ArrayBuffer::New(isolate, std::move(store));
-}
-
 }  // namespace
 
 std::string_view limitName(Limit limit) {
@@ -105,6 +96,16 @@ FunctionInstance::~FunctionInstance() {
                                          "the function instance was discarded"));
   }
   for (auto& c : completed_) c.done(std::move(c.response));
+  for (auto& e : stream_events_) e.callback(e.event, std::move(e.chunk));
+  for (auto& [id, fetch] : fetches_) {
+    if (fetch.exchange) fetch.exchange->abort();
+  }
+  fetches_.clear();
+  for (auto& [id, body] : host_bodies_) body.stream->cancel();
+  for (auto& [id, stream] : js_streams_) {
+    if (stream.pending)
+      stream.pending(host::ByteStream::Event::kError, "the function instance was discarded");
+  }
   std::vector<uint64_t> timers;
   for (auto& [id, timer] : timers_) timers.push_back(id);
   for (uint64_t id : timers) closeTimer(id);
@@ -164,6 +165,13 @@ Status FunctionInstance::load() {
           return;
         }
         runtime_ = std::move(*runtime);
+        // The request path compiled once, on the host's time (see warmUp in 90_internals.js).
+        v8::TryCatch try_catch(isolate);
+        v8::Local<v8::Function> warm_up;
+        v8::Local<v8::Value> ignored;
+        if (runtime_->internalFunction(isolate, context, "warmUp").ToLocal(&warm_up)) {
+          (void)warm_up->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&ignored);
+        }
         // From here on user code runs: no eval() or new Function() from strings unless allowed.
         context->AllowCodeGenerationFromStrings(version_->config.allow_eval);
       },
@@ -282,7 +290,24 @@ void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {
       },
       static_cast<uint64_t>(limits_.timeout_s) * 1000, 0);
   state.wall = wall;
+  if (request.signal) {
+    state.signal = request.signal;
+    state.signal_id = request.signal->onAbort([liveness = liveness_, id] {
+      if (FunctionInstance* self = liveness->instance) self->onClientGone(id);
+    });
+  }
   runEntry(id, [&] { start(id, request); });
+}
+
+// The client went away. Before the response, the request is over: its timers, fetches and
+// streams stop. After it, the gateway cancels the response stream; ctx.waitUntil() work goes on.
+void FunctionInstance::onClientGone(uint64_t id) {
+  auto it = requests_.find(id);
+  if (it == requests_.end() || it->second.responded()) return;
+  log(host::LogLevel::kInfo, it->second.request_id,
+      "the client disconnected before the response; the request was cancelled");
+  finish(id, InvokeResponse::hostError(499, "client_disconnected", "the client disconnected"));
+  deliverCompletions();
 }
 
 void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
@@ -320,9 +345,13 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
     }
   }
   auto headers = v8::Array::New(isolate, flat.data(), flat.size());
-  bool has_body = !request.body.empty() || (request.method != "GET" && request.method != "HEAD");
+  // The body as a stream JS pulls from the socket (28_host_streams.js, instance_streams.cc).
   v8::Local<v8::Value> body = v8::Null(isolate);
-  if (has_body) body = takeBody(isolate, std::move(request.body));
+  if (request.body && request.body_length != 0) {
+    uint64_t handle = adoptBody(id, std::move(request.body));
+    host_bodies_[handle].incoming = true;
+    if (!hostReadableStream(context, handle).ToLocal(&body)) return fail();
+  }
   v8::Local<v8::Value> request_args[] = {v8str(isolate, request.method),
                                          v8str(isolate, request.url), headers, body};
   v8::Local<v8::Value> js_request;
@@ -337,22 +366,25 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
            .ToLocal(&ctx)) {
     return fail();
   }
+  requests_[id].ctx.Reset(isolate, ctx);
   v8::Local<v8::Value> fetch_args[] = {js_request, env_.Get(isolate), ctx};
   v8::Local<v8::Value> result;
   if (!fetch_.Get(isolate)->Call(context, handler_.Get(isolate), 3, fetch_args).ToLocal(&result)) {
     return fail();
   }
-  if (result->IsPromise()) return watch(id, result.As<v8::Promise>());
+  if (result->IsPromise()) {
+    return watch(id, result.As<v8::Promise>(), Settled::kFulfilled, Settled::kRejected);
+  }
   settle(id, result, /*rejected=*/false);
 }
 
-void FunctionInstance::watch(uint64_t id, v8::Local<v8::Promise> promise) {
+void FunctionInstance::watch(uint64_t id, v8::Local<v8::Promise> promise, Settled ok, Settled err) {
   v8::Isolate* isolate = holder_.get();
   auto context = isolate->GetCurrentContext();
-  // The callbacks' data is the id, doubled, plus one when it is the rejection handler;
-  // onSettled finds this instance through the isolate's data slot.
-  auto data_ok = v8::Number::New(isolate, static_cast<double>(id * 2));
-  auto data_err = v8::Number::New(isolate, static_cast<double>(id * 2 + 1));
+  // The callbacks' data is id * 4 + what settling means (Settled); onSettled finds this
+  // instance through the isolate's data slot. Ids stay far below 2^51, exact in a double.
+  auto data_ok = v8::Number::New(isolate, static_cast<double>(id * 4 + uint64_t(ok)));
+  auto data_err = v8::Number::New(isolate, static_cast<double>(id * 4 + uint64_t(err)));
   v8::Local<v8::Function> on_ok, on_err;
   v8::Local<v8::Promise> ignored;
   // Promise::Then is the engine's own, unaffected by user changes to Promise.prototype.then.
@@ -371,23 +403,84 @@ void FunctionInstance::onSettled(const v8::FunctionCallbackInfo<v8::Value>& args
       static_cast<FunctionInstance*>(static_cast<OpsHost*>(isolate->GetData(kOpsHostSlot)));
   auto data = static_cast<uint64_t>(args.Data().As<v8::Number>()->Value());
   v8::Local<v8::Value> value = args.Length() > 0 ? args[0] : v8::Undefined(isolate).As<v8::Value>();
-  self->settle(data / 2, value, data % 2 == 1);
+  switch (static_cast<Settled>(data % 4)) {
+    case Settled::kFulfilled:
+      return self->settle(data / 4, value, /*rejected=*/false);
+    case Settled::kRejected:
+      return self->settle(data / 4, value, /*rejected=*/true);
+    case Settled::kWaitUntilDone:
+      return self->release(data / 4);
+    case Settled::kStreamChunk:
+      return self->onJsChunk(data / 4, value);
+  }
 }
 
 void FunctionInstance::settle(uint64_t id, v8::Local<v8::Value> value, bool rejected) {
   auto it = requests_.find(id);
   // Past a memory limit the errors JS sees ("allocation failed") are symptoms: kill() answers.
-  if (it == requests_.end() || memory_exceeded_) return;
+  if (it == requests_.end() || it->second.responded() || memory_exceeded_) return;
   auto context = holder_.get()->GetCurrentContext();
   std::string request_id = it->second.request_id;
-  InvokeResponse response =
-      rejected ? functionError(context, value, request_id) : toResponse(context, value, request_id);
+  InvokeResponse response = rejected ? functionError(context, value, request_id)
+                                     : toResponse(id, context, value, request_id);
   if (holder_.get()->IsExecutionTerminating()) return;  // kill() answers
-  finish(id, std::move(response));
+  if (auto again = requests_.find(id); again != requests_.end() && again->second.body_error) {
+    if (response.stream) response.stream->cancel();
+    response = std::move(*again->second.body_error);
+    again->second.body_error.reset();
+  }
+  respond(id, std::move(response));
 }
 
-// Ends a request: its response is queued, its wall timer and JS timers are cancelled.
+// Queues the response; with ctx.waitUntil() work pending the request lives on until it settles
+// (https://developers.cloudflare.com/workers/runtime-apis/context/#waituntil). Runs inside an
+// entry into JS (settle()), with the context entered.
+void FunctionInstance::respond(uint64_t id, InvokeResponse response) {
+  auto it = requests_.find(id);
+  if (it == requests_.end() || it->second.responded()) return;
+  RequestState& state = it->second;
+  completed_.push_back({id, state.request_id, std::move(state.done), std::move(response)});
+  state.done = nullptr;
+  v8::Isolate* isolate = holder_.get();
+  if (!state.ctx.IsEmpty() && !isolate->IsExecutionTerminating()) {
+    auto context = isolate->GetCurrentContext();
+    v8::TryCatch try_catch(isolate);
+    v8::Local<v8::Value> ctx = state.ctx.Get(isolate);
+    v8::Local<v8::Value> pending;
+    if (runtime_->waitUntilSettled(isolate)
+            ->Call(context, v8::Undefined(isolate), 1, &ctx)
+            .ToLocal(&pending) &&
+        pending->IsPromise()) {
+      ++state.holds;
+      watch(id, pending.As<v8::Promise>(), Settled::kWaitUntilDone, Settled::kWaitUntilDone);
+    }
+  }
+  if (auto again = requests_.find(id); again != requests_.end() && again->second.holds == 0) {
+    end(id);
+  }
+}
+
+// One piece of background work of request `id` is over; the last one ends the request.
+void FunctionInstance::release(uint64_t id) {
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  if (--it->second.holds <= 0 && it->second.responded()) end(id);
+}
+
+// Ends a request now: `response` is queued unless one was already.
 void FunctionInstance::finish(uint64_t id, InvokeResponse response) {
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  if (!it->second.responded()) {
+    completed_.push_back(
+        {id, it->second.request_id, std::move(it->second.done), std::move(response)});
+    it->second.done = nullptr;
+  }
+  end(id);
+}
+
+// A request's end: its CPU time is recorded, its wall timer, JS timers and tasks cancelled.
+void FunctionInstance::end(uint64_t id) {
   auto it = requests_.find(id);
   if (it == requests_.end()) return;
   RequestState state = std::move(it->second);
@@ -403,7 +496,9 @@ void FunctionInstance::finish(uint64_t id, InvokeResponse response) {
   }
   for (uint64_t timer : state.timers) closeTimer(timer);
   for (uint64_t task : state.off_thread) dropOffThread(task);
-  completed_.push_back({id, state.request_id, std::move(state.done), std::move(response)});
+  if (state.signal) state.signal->forget(state.signal_id);
+  endStreams(id, "the function's request ended before its stream did");
+  endFetches(id);
 }
 
 void FunctionInstance::onWallTimeout(uint64_t id) {
@@ -412,8 +507,10 @@ void FunctionInstance::onWallTimeout(uint64_t id) {
   std::string request_id = it->second.request_id;
   services_.metrics.limitExceeded(version_->name, limitName(Limit::kWall)).Increment();
   log(host::LogLevel::kError, request_id,
-      "limit exceeded: wall_time_exceeded: the request did not finish within " +
-          std::to_string(limits_.timeout_s) + " s; its timers were cancelled");
+      std::string("limit exceeded: wall_time_exceeded: ") +
+          (it->second.responded() ? "its background work (ctx.waitUntil)" : "the request") +
+          " did not finish within " + std::to_string(limits_.timeout_s) +
+          " s; its timers were cancelled");
   finish(id, limitResponse(Limit::kWall, request_id));
   deliverCompletions();
 }
@@ -649,7 +746,7 @@ void FunctionInstance::onOffThreadDone(std::unique_ptr<OffThreadWork> work, int 
   });
 }
 
-InvokeResponse FunctionInstance::toResponse(v8::Local<v8::Context> context,
+InvokeResponse FunctionInstance::toResponse(uint64_t id, v8::Local<v8::Context> context,
                                             v8::Local<v8::Value> value,
                                             const std::string& request_id) {
   v8::Isolate* isolate = holder_.get();
@@ -686,6 +783,15 @@ InvokeResponse FunctionInstance::toResponse(v8::Local<v8::Context> context,
   }
   if (body->IsString()) {
     response.body = stringToUtf8(isolate, body.As<v8::String>());
+  } else if (body->IsObject() && !body->IsArray() && !body->IsArrayBufferView()) {
+    // A ReadableStream: sent as it is produced (see instance_streams.cc).
+    auto stream = bodyStreamOf(id, context, body, /*holds=*/true);
+    if (!stream) {
+      if (try_catch.HasTerminated()) return {};
+      log(host::LogLevel::kError, request_id, stream.error().message);
+      return InvokeResponse::hostError(500, "invalid_response", stream.error().message);
+    }
+    response.stream = std::move(*stream);
   } else if (body->IsArrayBufferView()) {
     appendView(response.body, body.As<v8::ArrayBufferView>());
   } else if (body->IsArray()) {
@@ -739,11 +845,15 @@ void FunctionInstance::log(host::LogLevel level, std::string_view request_id,
 }
 
 void FunctionInstance::deliverCompletions() {
-  // Callbacks may re-enter invoke() (a pipelined request); take the list first.
-  while (!completed_.empty()) {
+  // Callbacks may re-enter invoke() (a pipelined request) or read streams again; take the
+  // lists first.
+  while (!completed_.empty() || !stream_events_.empty()) {
     auto batch = std::move(completed_);
     completed_.clear();
     for (auto& c : batch) c.done(std::move(c.response));
+    auto events = std::move(stream_events_);
+    stream_events_.clear();
+    for (auto& e : events) e.callback(e.event, std::move(e.chunk));
   }
 }
 

@@ -27,15 +27,18 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "host/byte_stream.h"
 #include "host/config.h"
 #include "host/function_version.h"
 #include "host/log.h"
 #include "host/metrics.h"
+#include "host/net/http_client.h"
 #include "host/result.h"
 #include "isolates/invoker.h"
 #include "isolates/isolate_holder.h"
@@ -55,7 +58,12 @@ struct InstanceServices {
   host::LogSink& logs;
   host::Metrics& metrics;
   std::shared_ptr<Watchdog::Slot> watchdog;
+  // The shard's outbound HTTP client for fetch(); null: fetch() of http(s) URLs fails.
+  host::net::HttpClient* http_client = nullptr;
 };
+
+// fetch() network requests (redirect hops included) one request may make (DESIGN.md).
+constexpr int kMaxSubrequestsPerRequest = 50;
 
 class FunctionInstance final : public OpsHost {
  public:
@@ -80,6 +88,10 @@ class FunctionInstance final : public OpsHost {
                               bool repeat) override;
   void cancelTimer(uint64_t id) override;
   Result<v8::Local<v8::Promise>> queueOffThread(std::unique_ptr<OffThreadTask> task) override;
+  Result<v8::Local<v8::Promise>> bodyRead(uint64_t handle) override;
+  void bodyCancel(uint64_t handle) override;
+  Result<v8::Local<v8::Array>> fetchStart(FetchArgs& args) override;
+  void fetchAbort(uint64_t id) override;
 
  private:
   struct Timer;
@@ -89,13 +101,55 @@ class FunctionInstance final : public OpsHost {
   struct Liveness {
     FunctionInstance* instance;
   };
+  // A request lives from invoke() until its response is sent *and* its background work is
+  // over: the promises given to ctx.waitUntil() (and, with streamed bodies, the response body).
+  // Its timers, tasks, CPU budget and wall limit run for that whole life.
   struct RequestState {
-    InvokeCallback done;
+    InvokeCallback done;  // empty once the response is queued
     std::string request_id;
     int64_t cpu_used_ns = 0;
     WallTimer* wall = nullptr;
     std::vector<uint64_t> timers;
-    std::vector<uint64_t> off_thread;  // ids of its tasks not completed yet
+    std::vector<uint64_t> off_thread;          // ids of its tasks not completed yet
+    std::shared_ptr<InvocationSignal> signal;  // the client going away
+    uint64_t signal_id = 0;
+    v8::Global<v8::Value> ctx;  // the handler's ExecutionContext
+    int holds = 0;              // background work still keeping it after its response
+    int subrequests = 0;        // fetch() exchanges started
+    // Set when the incoming body failed on the gateway's side (over the limit, stalled,
+    // malformed): the client gets this error whatever the function answers.
+    std::optional<InvokeResponse> body_error;
+    bool responded() const { return !done; }
+  };
+  // What a settled promise the instance watches meant (the callback's data encodes it).
+  enum class Settled : uint64_t {
+    kFulfilled = 0,
+    kRejected = 1,
+    kWaitUntilDone = 2,
+    kStreamChunk = 3,  // a JsStream's readChunk() promise (the data's id is the stream's)
+  };
+  // Streams between the host and JS (instance_streams.cc). A HostBody is a host::ByteStream
+  // that JS reads through ops.bodyRead (incoming request bodies, fetch() responses); a JsStream
+  // is a JS ReadableStream the host reads through a JsByteStream (response bodies, fetch()
+  // request bodies). Both belong to a request and end with it.
+  struct HostBody {
+    uint64_t request;
+    std::shared_ptr<host::ByteStream> stream;
+    std::shared_ptr<host::ByteStream> raw;      // set when `stream` decodes it: handed on instead
+    bool incoming = false;                      // the request's own body (from the client)
+    v8::Global<v8::Promise::Resolver> pending;  // the read in progress
+  };
+  struct JsStream {
+    uint64_t request;
+    v8::Global<v8::Object> reader;  // the stream's default reader (the host holds the lock)
+    host::ByteStream::ReadCallback pending;
+    bool holds;  // keeps its request alive after the response (a response body)
+  };
+  class JsByteStream;
+  struct StreamEvent {
+    host::ByteStream::ReadCallback callback;
+    host::ByteStream::Event event;
+    std::string chunk;
   };
   // A task queued or running. Owns the work while it waits; once on the pool, libuv owns it.
   struct PendingTask {
@@ -112,14 +166,45 @@ class FunctionInstance final : public OpsHost {
   void runEntry(uint64_t owner, const std::function<void()>& body, bool limited = true);
   std::string startup_request_id_;
   void start(uint64_t id, InvokeRequest& request);
-  void watch(uint64_t id, v8::Local<v8::Promise> promise);
+  void onClientGone(uint64_t id);
+  void watch(uint64_t id, v8::Local<v8::Promise> promise, Settled on_ok, Settled on_err);
   void settle(uint64_t id, v8::Local<v8::Value> value, bool rejected);
+  // respond(): the response is queued; the request ends now unless background work holds it.
+  // finish(): the request ends now; `response` is sent if none was yet. end(): cleanup only.
+  void respond(uint64_t id, InvokeResponse response);
   void finish(uint64_t id, InvokeResponse response);
+  void release(uint64_t id);
+  void end(uint64_t id);
+  // instance_streams.cc
+  uint64_t adoptBody(uint64_t request, std::shared_ptr<host::ByteStream> stream,
+                     std::shared_ptr<host::ByteStream> raw = nullptr);
+  // instance_fetch.cc
+  struct Fetch {
+    uint64_t request;
+    v8::Global<v8::Promise::Resolver> resolver;
+    std::shared_ptr<host::net::HttpClient::Exchange> exchange;
+  };
+  void onFetchResponse(uint64_t id, host::net::HttpClient::Response response);
+  void onFetchError(uint64_t id, std::string message);
+  void endFetches(uint64_t request);
+  std::shared_ptr<host::ByteStream> takeHostBody(uint64_t handle);
+  void onHostChunk(uint64_t handle, host::ByteStream::Event event, std::string chunk);
+  std::shared_ptr<host::ByteStream> readFromJs(uint64_t request, v8::Local<v8::Object> reader,
+                                               bool holds);
+  void jsStreamRead(uint64_t id, host::ByteStream::ReadCallback callback);
+  void jsStreamCancel(uint64_t id);
+  void onJsChunk(uint64_t id, v8::Local<v8::Value> value);
+  void endStreams(uint64_t request, const std::string& why);
+  void noteBodyError(uint64_t request, const std::string& message);
+  v8::MaybeLocal<v8::Value> hostReadableStream(v8::Local<v8::Context> context, uint64_t handle);
+  Result<std::shared_ptr<host::ByteStream>> bodyStreamOf(uint64_t request,
+                                                         v8::Local<v8::Context> context,
+                                                         v8::Local<v8::Value> stream, bool holds);
   void fireTimer(Timer* timer);
   void onWallTimeout(uint64_t id);
   void kill(Limit limit, uint64_t owner, const std::string& where);
   InvokeResponse limitResponse(Limit limit, const std::string& request_id) const;
-  InvokeResponse toResponse(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
+  InvokeResponse toResponse(uint64_t id, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
                             const std::string& request_id);
   InvokeResponse functionError(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
                                const std::string& request_id);
@@ -170,6 +255,10 @@ class FunctionInstance final : public OpsHost {
   std::shared_ptr<ForegroundTaskQueue> tasks_;
   uv_async_t* tasks_async_ = nullptr;
   uv_timer_t* tasks_timer_ = nullptr;
+  std::unordered_map<uint64_t, HostBody> host_bodies_;
+  std::unordered_map<uint64_t, JsStream> js_streams_;
+  std::unordered_map<uint64_t, Fetch> fetches_;
+  std::vector<StreamEvent> stream_events_;  // delivered after the entry, like completions
 };
 
 }  // namespace quiver::isolates

@@ -93,9 +93,7 @@ class QuiverPlatform final : public v8::Platform {
   double MonotonicallyIncreasingTime() override { return base_->MonotonicallyIncreasingTime(); }
   double CurrentClockTimeMillis() override { return base_->CurrentClockTimeMillis(); }
   StackTracePrinter GetStackTracePrinter() override { return base_->GetStackTracePrinter(); }
-  v8::TracingController* GetTracingController() override {
-    return base_->GetTracingController();
-  }
+  v8::TracingController* GetTracingController() override { return base_->GetTracingController(); }
 
  private:
   std::unique_ptr<v8::Platform> base_;
@@ -112,8 +110,8 @@ void ForegroundTaskQueue::post(std::unique_ptr<v8::Task> task, double delay_seco
   {
     std::lock_guard lock(mutex_);
     if (delay_seconds > 0) {
-      auto delay = std::chrono::duration_cast<Clock::duration>(
-          std::chrono::duration<double>(delay_seconds));
+      auto delay =
+          std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay_seconds));
       delayed_.emplace(Clock::now() + delay, std::move(task));
     } else {
       ready_.push_back(std::move(task));

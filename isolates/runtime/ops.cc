@@ -88,7 +88,8 @@ std::span<const Op> coreOps() { return kOps; }
 std::span<const Op> runtimeOps() {
   static const std::vector<Op> all = [] {
     std::vector<Op> ops;
-    for (std::span<const Op> area : {coreOps(), cryptoOps(), encodingOps(), cloneOps(), urlOps()})
+    for (std::span<const Op> area : {coreOps(), cryptoOps(), encodingOps(), cloneOps(),
+                                     compressionOps(), urlOps(), bodyOps()})
       ops.insert(ops.end(), area.begin(), area.end());
     return ops;
   }();

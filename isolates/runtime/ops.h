@@ -10,7 +10,10 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "host/log.h"
 #include "host/result.h"
@@ -54,6 +57,31 @@ class OpsHost {
   // be thrown as a TypeError, outside a request (module top level), in a dying instance, or when
   // the request already has kMaxOffThreadTasksPerRequest tasks that have not completed.
   virtual Result<v8::Local<v8::Promise>> queueOffThread(std::unique_ptr<OffThreadTask> task) = 0;
+
+  // Host bodies (ops_body.cc): bytes the host produces and JS reads (an incoming request's body,
+  // a fetch() response's body), named by a handle the host gave the runtime. bodyRead returns a
+  // promise of the next chunk (a Uint8Array), undefined at the end, or a TypeError; one read at
+  // a time. bodyCancel gives the body up. A host without bodies (the JS test harness) fails.
+  virtual Result<v8::Local<v8::Promise>> bodyRead(uint64_t handle) {
+    (void)handle;
+    return Error{"no_bodies", "this host has no streamed bodies"};
+  }
+  virtual void bodyCancel(uint64_t handle) { (void)handle; }
+
+  // fetch() (ops_fetch.cc): one HTTP exchange on the host's client. Returns [id, promise of
+  // [status, statusText, headersFlat, bodyHandle]]; fails (thrown as a TypeError) when it cannot
+  // start. `body` is null, a Uint8Array, or a ReadableStream. fetchAbort ends an exchange.
+  struct FetchArgs {
+    std::string method;
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    v8::Local<v8::Value> body;
+  };
+  virtual Result<v8::Local<v8::Array>> fetchStart(FetchArgs& args) {
+    (void)args;
+    return Error{"no_fetch", "fetch() is not available on this host"};
+  }
+  virtual void fetchAbort(uint64_t id) { (void)id; }
 };
 
 // Off-thread tasks one request may have outstanding (queued or running) at once.
@@ -74,11 +102,13 @@ struct Op {
 std::span<const Op> runtimeOps();
 
 // Per-area tables.
-std::span<const Op> coreOps();      // ops.cc: console, timers, clocks
-std::span<const Op> cryptoOps();    // ops_crypto.cc: Web Crypto (crypto.*, crypto.subtle.*)
-std::span<const Op> encodingOps();  // ops_encoding.cc: UTF-8, TextDecoder's decoders, base64
-std::span<const Op> cloneOps();     // ops_clone.cc: structuredClone
-std::span<const Op> urlOps();       // ops_url.cc: IDNA (domain to ASCII) through ICU
+std::span<const Op> coreOps();         // ops.cc: console, timers, clocks
+std::span<const Op> cryptoOps();       // ops_crypto.cc: Web Crypto (crypto.*, crypto.subtle.*)
+std::span<const Op> encodingOps();     // ops_encoding.cc: UTF-8, TextDecoder's decoders, base64
+std::span<const Op> cloneOps();        // ops_clone.cc: structuredClone
+std::span<const Op> compressionOps();  // ops_compression.cc: zlib (compression streams)
+std::span<const Op> urlOps();          // ops_url.cc: IDNA (domain to ASCII) through ICU
+std::span<const Op> bodyOps();         // ops_body.cc: host bodies read from JS, fetch()
 
 // ops.HostObject (ops_clone.cc): a constructor whose instances V8's serializer treats as host
 // objects (see ops_clone.cc). Not an op: it is made from a FunctionTemplate, once per context.

@@ -1,5 +1,9 @@
 #include "isolates/runtime/runtime.h"
 
+#include <mutex>
+#include <string>
+#include <vector>
+
 #include "isolates/runtime/ops.h"
 #include "isolates/runtime/runtime_files.h"
 #include "isolates/v8_util.h"
@@ -35,6 +39,43 @@ Result<v8::Local<v8::Function>> getFunction(v8::Isolate* isolate, v8::Local<v8::
   return value.As<v8::Function>();
 }
 
+// V8 code caches of the runtime files, process-wide: the first isolate to install the runtime
+// compiles the files and, once they ran, records what V8 compiled; every later isolate (every
+// cold start, on any shard) hands that to the compiler instead of parsing and compiling the
+// ~600 KB of runtime JavaScript again. A cache V8 rejects (it checks the source and the flags)
+// just means a normal compile. The caches are never freed nor changed once made.
+class RuntimeCodeCache {
+ public:
+  static RuntimeCodeCache& instance() {
+    static RuntimeCodeCache* cache = new RuntimeCodeCache();  // never destroyed: used until exit
+    return *cache;
+  }
+  // The cache of file `index`, as V8 wants it (not owning the bytes), or null.
+  v8::ScriptCompiler::CachedData* get(size_t index) {
+    std::lock_guard lock(mutex_);
+    if (index >= bytes_.size() || bytes_[index].empty()) return nullptr;
+    const std::string& b = bytes_[index];
+    return new v8::ScriptCompiler::CachedData(reinterpret_cast<const uint8_t*>(b.data()),
+                                              static_cast<int>(b.size()),
+                                              v8::ScriptCompiler::CachedData::BufferNotOwned);
+  }
+  bool has(size_t index) {
+    std::lock_guard lock(mutex_);
+    return index < bytes_.size() && !bytes_[index].empty();
+  }
+  void put(size_t index, const v8::ScriptCompiler::CachedData& data) {
+    std::lock_guard lock(mutex_);
+    if (bytes_.size() < kRuntimeFileCount) bytes_.resize(kRuntimeFileCount);
+    if (index < bytes_.size() && bytes_[index].empty()) {
+      bytes_[index].assign(reinterpret_cast<const char*>(data.data), data.length);
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> bytes_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
@@ -46,6 +87,8 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
   auto internals = v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0);
   auto primordials = v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0);
 
+  RuntimeCodeCache& cache = RuntimeCodeCache::instance();
+  std::vector<std::pair<size_t, v8::Local<v8::Script>>> uncached;  // to make caches of at the end
   for (size_t i = 0; i < kRuntimeFileCount; ++i) {
     const RuntimeFile& file = kRuntimeFiles[i];
     std::string source = "(function (ops, internals, primordials) { \"use strict\";\n";
@@ -57,14 +100,28 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
     v8::Local<v8::Value> fn;
     v8::Local<v8::Value> argv[] = {*ops, internals, primordials};
     v8::Local<v8::Value> ignored;
-    if (!v8::Script::Compile(context, v8str(isolate, source), &origin).ToLocal(&script) ||
-        !script->Run(context).ToLocal(&fn) || !fn->IsFunction() ||
+    v8::ScriptCompiler::CachedData* cached = cache.get(i);
+    v8::ScriptCompiler::Source compiler_source(v8str(isolate, source), origin, cached);  // owns it
+    bool compiled = v8::ScriptCompiler::Compile(context, &compiler_source,
+                                                cached ? v8::ScriptCompiler::kConsumeCodeCache
+                                                       : v8::ScriptCompiler::kNoCompileOptions)
+                        .ToLocal(&script);
+    if (compiled && !cached) uncached.emplace_back(i, script);
+    if (!compiled || !script->Run(context).ToLocal(&fn) || !fn->IsFunction() ||
         !fn.As<v8::Function>()->Call(context, v8::Undefined(isolate), 3, argv).ToLocal(&ignored)) {
       std::string detail = try_catch.HasCaught()
                                ? describeException(isolate, context, try_catch.Exception())
                                : "no function";
       return Error{"runtime_error", "runtime file " + std::string(file.name) + ": " + detail};
     }
+  }
+
+  // After the files ran: the caches hold the functions their top levels called as well.
+  for (auto& [index, script] : uncached) {
+    if (cache.has(index)) continue;
+    std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+        v8::ScriptCompiler::CreateCodeCache(script->GetUnboundScript()));
+    if (data) cache.put(index, *data);
   }
 
   std::unique_ptr<Runtime> runtime(new Runtime());
@@ -75,6 +132,7 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
                {"makeContext", &runtime->make_context_},
                {"responseRecord", &runtime->response_record_},
                {"setBaseUrl", &runtime->set_base_url_},
+               {"waitUntilSettled", &runtime->wait_until_settled_},
                {"processRejections", &runtime->process_rejections_},
                {"reportException", &runtime->report_exception_}};
   for (auto& slot : slots) {
@@ -87,6 +145,17 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
   isolate->SetData(kRuntimeSlot, runtime.get());
   isolate->SetPromiseRejectCallback(&Runtime::onPromiseReject);
   return runtime;
+}
+
+v8::MaybeLocal<v8::Function> Runtime::internalFunction(v8::Isolate* isolate,
+                                                       v8::Local<v8::Context> context,
+                                                       const char* name) const {
+  v8::Local<v8::Value> value;
+  if (!internals_.Get(isolate)->Get(context, v8str(isolate, name)).ToLocal(&value) ||
+      !value->IsFunction()) {
+    return {};
+  }
+  return value.As<v8::Function>();
 }
 
 Runtime::~Runtime() {

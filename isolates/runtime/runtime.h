@@ -39,7 +39,15 @@ class Runtime {
   v8::Local<v8::Function> makeContext(v8::Isolate* i) const { return make_context_.Get(i); }
   v8::Local<v8::Function> responseRecord(v8::Isolate* i) const { return response_record_.Get(i); }
   v8::Local<v8::Function> setBaseUrl(v8::Isolate* i) const { return set_base_url_.Get(i); }
+  v8::Local<v8::Function> waitUntilSettled(v8::Isolate* i) const {
+    return wait_until_settled_.Get(i);
+  }
   v8::Local<v8::Object> internals(v8::Isolate* i) const { return internals_.Get(i); }
+  // internals[name] when it is a function (for the entry points called rarely enough that a
+  // property lookup costs nothing next to what they do); empty otherwise.
+  v8::MaybeLocal<v8::Function> internalFunction(v8::Isolate* isolate,
+                                                v8::Local<v8::Context> context,
+                                                const char* name) const;
 
   // Delivers the promise rejections recorded since the last call, then runs the microtasks their
   // listeners queued; repeats while listeners cause more (bounded). Call after a microtask
@@ -68,6 +76,7 @@ class Runtime {
   v8::Global<v8::Function> make_context_;
   v8::Global<v8::Function> response_record_;
   v8::Global<v8::Function> set_base_url_;
+  v8::Global<v8::Function> wait_until_settled_;
 };
 
 }  // namespace quiver::isolates

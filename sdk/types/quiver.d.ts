@@ -71,15 +71,14 @@ interface BlobPropertyBag {
   type?: string;
 }
 
-/**
- * Immutable bytes. Blob parts and slices share memory with the Blobs they come from.
- * `stream()` is not available yet (it comes with ReadableStream).
- */
+/** Immutable bytes. Blob parts and slices share memory with the Blobs they come from. */
 interface Blob {
   readonly size: number;
   readonly type: string;
   arrayBuffer(): Promise<ArrayBuffer>;
   bytes(): Promise<Uint8Array>;
+  /** A byte stream of the Blob's bytes (copied as they are read; the Blob is unchanged). */
+  stream(): ReadableStream<Uint8Array>;
   /** Negative indexes count from the end; `contentType` becomes the slice's type. */
   slice(start?: number, end?: number, contentType?: string): Blob;
   /** UTF-8 decoded; a leading BOM is removed. */
@@ -142,9 +141,11 @@ declare var FormData: {
  * What a Request or Response body can be made from. A Blob sets the Content-Type from its type,
  * FormData to multipart/form-data with a boundary, URLSearchParams to
  * application/x-www-form-urlencoded;charset=UTF-8 and a string to text/plain;charset=UTF-8,
- * unless the headers already have one. Other objects are converted to strings.
+ * unless the headers already have one. A ReadableStream (of Uint8Array chunks) is sent as it is
+ * produced, with no Content-Length; a Request needs `duplex: "half"` for it. Other objects are
+ * converted to strings.
  */
-type BodyInit = Blob | BufferSource | FormData | URLSearchParams | string;
+type BodyInit = ReadableStream<Uint8Array> | Blob | BufferSource | FormData | URLSearchParams | string;
 
 /** Declared in full with URL; this forward declaration merges with it. */
 interface URLSearchParams {}
@@ -152,10 +153,11 @@ interface URLSearchParams {}
 /** https://fetch.spec.whatwg.org/#body-mixin. Each body can be read once. */
 interface Body {
   /**
-   * Always null for now: ReadableStream support comes in a later version. Read bodies with
-   * text(), json(), arrayBuffer(), bytes(), blob() or formData().
+   * The body as a stream of Uint8Arrays (null when there is none). An incoming request's body
+   * arrives as the client sends it. Reading it, or locking it, makes the other readers fail.
    */
-  readonly body: null;
+  readonly body: ReadableStream<Uint8Array> | null;
+  /** True once the body's stream was read from (or the body was read by a method below). */
   readonly bodyUsed: boolean;
   arrayBuffer(): Promise<ArrayBuffer>;
   /** The Blob's type is the Content-Type, parsed and serialized ("" if none or invalid). */
@@ -238,7 +240,7 @@ interface Request extends Body {
   readonly referrerPolicy: ReferrerPolicy;
   readonly signal: AbortSignal;
   readonly url: string;
-  /** A copy sharing the body's bytes; throws a TypeError if the body was already read. */
+  /** A copy sharing the body's bytes (a stream body is teed); a TypeError if the body was already read. */
   clone(): Request;
 }
 
@@ -269,7 +271,7 @@ interface Response extends Body {
   readonly type: ResponseType;
   /** "" for responses made with the constructor. */
   readonly url: string;
-  /** A copy sharing the body's bytes; throws a TypeError if the body was already read. */
+  /** A copy sharing the body's bytes (a stream body is teed); a TypeError if the body was already read. */
   clone(): Response;
 }
 
@@ -283,6 +285,20 @@ declare var Response: {
   /** `status` is 301, 302 (default), 303, 307 or 308. Relative URLs resolve like in Request. */
   redirect(url: string | URL, status?: number): Response;
 };
+
+/**
+ * https://fetch.spec.whatwg.org/#fetch-method: an outbound HTTP request from the function, made
+ * by the host on its own event loop. http:, https: (certificates verified against the host's CA
+ * store) and data: URLs. Redirects are followed (`redirect: "follow"`, at most 20), returned as
+ * they are (`"manual"`: the 3xx response itself, as in Deno and Workers) or rejected (`"error"`).
+ * Bodies stream both ways; gzip and deflate responses are decoded (Content-Encoding stays).
+ * `init.signal` aborts it. Rejects with a TypeError ("fetch failed: …") for DNS, connection, TLS
+ * and timeout failures, for addresses the host's egress policy blocks (by default loopback,
+ * private and link-local ranges, checked after DNS), and past 50 network requests per request
+ * (redirect hops included). Only while handling a request: at module top level it rejects.
+ * A response returned untouched (`return fetch(request)`) is sent to the client as it arrives.
+ */
+declare function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
 
 /** https://console.spec.whatwg.org/ — output goes to the function's logs. */
 interface Console {
@@ -590,6 +606,325 @@ interface StructuredSerializeOptions {
  * symbols, SharedArrayBuffer and other platform objects throw a DataCloneError DOMException.
  */
 declare function structuredClone<T = any>(value: T, options?: StructuredSerializeOptions): T;
+
+// ===========================================================================================
+// Streams (https://streams.spec.whatwg.org/), TextEncoderStream and TextDecoderStream
+// (https://encoding.spec.whatwg.org/#interface-textencoderstream)
+// ===========================================================================================
+
+interface QueuingStrategySize<T = any> {
+  (chunk: T): number;
+}
+
+interface QueuingStrategy<T = any> {
+  /** How much may be queued before `desiredSize` reaches 0 (backpressure); default 1 (0 for byte streams). */
+  highWaterMark?: number;
+  size?: QueuingStrategySize<T>;
+}
+
+interface QueuingStrategyInit {
+  highWaterMark: number;
+}
+
+interface ByteLengthQueuingStrategy extends QueuingStrategy<ArrayBufferView> {
+  readonly highWaterMark: number;
+  readonly size: QueuingStrategySize<ArrayBufferView>;
+}
+
+declare var ByteLengthQueuingStrategy: {
+  prototype: ByteLengthQueuingStrategy;
+  new (init: QueuingStrategyInit): ByteLengthQueuingStrategy;
+};
+
+interface CountQueuingStrategy extends QueuingStrategy {
+  readonly highWaterMark: number;
+  readonly size: QueuingStrategySize;
+}
+
+declare var CountQueuingStrategy: {
+  prototype: CountQueuingStrategy;
+  new (init: QueuingStrategyInit): CountQueuingStrategy;
+};
+
+interface UnderlyingSource<R = any> {
+  start?(controller: ReadableStreamDefaultController<R>): any;
+  pull?(controller: ReadableStreamDefaultController<R>): void | PromiseLike<void>;
+  cancel?(reason?: any): void | PromiseLike<void>;
+  type?: undefined;
+}
+
+interface UnderlyingByteSource {
+  start?(controller: ReadableByteStreamController): any;
+  pull?(controller: ReadableByteStreamController): void | PromiseLike<void>;
+  cancel?(reason?: any): void | PromiseLike<void>;
+  type: "bytes";
+  /** Gives default readers a `byobRequest` too, with a buffer of this size. */
+  autoAllocateChunkSize?: number;
+}
+
+interface UnderlyingSink<W = any> {
+  start?(controller: WritableStreamDefaultController): any;
+  write?(chunk: W, controller: WritableStreamDefaultController): void | PromiseLike<void>;
+  close?(): void | PromiseLike<void>;
+  abort?(reason?: any): void | PromiseLike<void>;
+}
+
+interface Transformer<I = any, O = any> {
+  start?(controller: TransformStreamDefaultController<O>): any;
+  transform?(chunk: I, controller: TransformStreamDefaultController<O>): void | PromiseLike<void>;
+  flush?(controller: TransformStreamDefaultController<O>): void | PromiseLike<void>;
+  /** Runs when the readable side is cancelled or the writable side aborted. */
+  cancel?(reason?: any): void | PromiseLike<void>;
+}
+
+interface ReadableStreamReadValueResult<T> {
+  done: false;
+  value: T;
+}
+
+interface ReadableStreamReadDoneResult<T> {
+  done: true;
+  value?: T;
+}
+
+type ReadableStreamReadResult<T> = ReadableStreamReadValueResult<T> | ReadableStreamReadDoneResult<T>;
+
+interface StreamPipeOptions {
+  preventAbort?: boolean;
+  preventCancel?: boolean;
+  preventClose?: boolean;
+  /** Aborting it stops the pipe: the destination is aborted and the source cancelled (unless prevented). */
+  signal?: AbortSignal;
+}
+
+interface ReadableWritablePair<R = any, W = any> {
+  readable: ReadableStream<R>;
+  writable: WritableStream<W>;
+}
+
+interface ReadableStreamIteratorOptions {
+  /** Leaving a `for await` early releases the lock without cancelling the stream. */
+  preventCancel?: boolean;
+}
+
+interface ReadableStreamGetReaderOptions {
+  mode?: "byob";
+}
+
+interface ReadableStreamAsyncIterator<R> extends AsyncIterableIterator<R> {}
+
+interface ReadableStream<R = any> {
+  readonly locked: boolean;
+  cancel(reason?: any): Promise<void>;
+  getReader(options: { mode: "byob" }): ReadableStreamBYOBReader;
+  getReader(options?: ReadableStreamGetReaderOptions): ReadableStreamDefaultReader<R>;
+  pipeThrough<T>(transform: ReadableWritablePair<T, R>, options?: StreamPipeOptions): ReadableStream<T>;
+  pipeTo(destination: WritableStream<R>, options?: StreamPipeOptions): Promise<void>;
+  /** Two streams that each get every chunk (byte streams: copies). */
+  tee(): [ReadableStream<R>, ReadableStream<R>];
+  values(options?: ReadableStreamIteratorOptions): ReadableStreamAsyncIterator<R>;
+  [Symbol.asyncIterator](options?: ReadableStreamIteratorOptions): ReadableStreamAsyncIterator<R>;
+}
+
+declare var ReadableStream: {
+  prototype: ReadableStream;
+  new (underlyingSource: UnderlyingByteSource, strategy?: { highWaterMark?: number }): ReadableStream<Uint8Array>;
+  new <R = any>(underlyingSource?: UnderlyingSource<R>, strategy?: QueuingStrategy<R>): ReadableStream<R>;
+  /** A stream of the values of an async or sync iterable; cancelling it calls the iterator's return(). */
+  from<R>(asyncIterable: AsyncIterable<R> | Iterable<R | PromiseLike<R>>): ReadableStream<R>;
+};
+
+interface ReadableStreamDefaultReader<R = any> {
+  readonly closed: Promise<void>;
+  cancel(reason?: any): Promise<void>;
+  read(): Promise<ReadableStreamReadResult<R>>;
+  releaseLock(): void;
+}
+
+declare var ReadableStreamDefaultReader: {
+  prototype: ReadableStreamDefaultReader;
+  new <R = any>(stream: ReadableStream<R>): ReadableStreamDefaultReader<R>;
+};
+
+interface ReadableStreamBYOBReaderReadOptions {
+  /** Wait until at least this many elements are filled (default 1). */
+  min?: number;
+}
+
+/** Reads into the caller's buffer (byte streams only). The view's buffer is transferred. */
+interface ReadableStreamBYOBReader {
+  readonly closed: Promise<void>;
+  cancel(reason?: any): Promise<void>;
+  read<T extends ArrayBufferView>(view: T, options?: ReadableStreamBYOBReaderReadOptions): Promise<ReadableStreamReadResult<T>>;
+  releaseLock(): void;
+}
+
+declare var ReadableStreamBYOBReader: {
+  prototype: ReadableStreamBYOBReader;
+  new (stream: ReadableStream<Uint8Array>): ReadableStreamBYOBReader;
+};
+
+interface ReadableStreamDefaultController<R = any> {
+  readonly desiredSize: number | null;
+  close(): void;
+  enqueue(chunk?: R): void;
+  error(e?: any): void;
+}
+
+declare var ReadableStreamDefaultController: {
+  prototype: ReadableStreamDefaultController;
+  new (): never;
+};
+
+interface ReadableByteStreamController {
+  readonly byobRequest: ReadableStreamBYOBRequest | null;
+  readonly desiredSize: number | null;
+  close(): void;
+  /** The chunk's buffer is transferred (the chunk becomes detached). */
+  enqueue(chunk: ArrayBufferView): void;
+  error(e?: any): void;
+}
+
+declare var ReadableByteStreamController: {
+  prototype: ReadableByteStreamController;
+  new (): never;
+};
+
+interface ReadableStreamBYOBRequest {
+  readonly view: ArrayBufferView | null;
+  respond(bytesWritten: number): void;
+  respondWithNewView(view: ArrayBufferView): void;
+}
+
+declare var ReadableStreamBYOBRequest: {
+  prototype: ReadableStreamBYOBRequest;
+  new (): never;
+};
+
+interface WritableStream<W = any> {
+  readonly locked: boolean;
+  abort(reason?: any): Promise<void>;
+  close(): Promise<void>;
+  getWriter(): WritableStreamDefaultWriter<W>;
+}
+
+declare var WritableStream: {
+  prototype: WritableStream;
+  new <W = any>(underlyingSink?: UnderlyingSink<W>, strategy?: QueuingStrategy<W>): WritableStream<W>;
+};
+
+interface WritableStreamDefaultWriter<W = any> {
+  readonly closed: Promise<void>;
+  readonly desiredSize: number | null;
+  /** Pending while the stream's queue is full (backpressure). */
+  readonly ready: Promise<void>;
+  abort(reason?: any): Promise<void>;
+  close(): Promise<void>;
+  releaseLock(): void;
+  write(chunk?: W): Promise<void>;
+}
+
+declare var WritableStreamDefaultWriter: {
+  prototype: WritableStreamDefaultWriter;
+  new <W = any>(stream: WritableStream<W>): WritableStreamDefaultWriter<W>;
+};
+
+interface WritableStreamDefaultController {
+  /** Aborted when the stream is aborted. */
+  readonly signal: AbortSignal;
+  error(e?: any): void;
+}
+
+declare var WritableStreamDefaultController: {
+  prototype: WritableStreamDefaultController;
+  new (): never;
+};
+
+interface TransformStream<I = any, O = any> {
+  readonly readable: ReadableStream<O>;
+  readonly writable: WritableStream<I>;
+}
+
+declare var TransformStream: {
+  prototype: TransformStream;
+  new <I = any, O = any>(
+    transformer?: Transformer<I, O>,
+    writableStrategy?: QueuingStrategy<I>,
+    readableStrategy?: QueuingStrategy<O>,
+  ): TransformStream<I, O>;
+};
+
+interface TransformStreamDefaultController<O = any> {
+  readonly desiredSize: number | null;
+  enqueue(chunk?: O): void;
+  error(reason?: any): void;
+  /** Closes the readable side and errors the writable side. */
+  terminate(): void;
+}
+
+declare var TransformStreamDefaultController: {
+  prototype: TransformStreamDefaultController;
+  new (): never;
+};
+
+/** Strings in, UTF-8 Uint8Arrays out; a surrogate pair split across chunks is kept whole. */
+interface TextEncoderStream extends TransformStream<string, Uint8Array> {
+  readonly encoding: "utf-8";
+}
+
+declare var TextEncoderStream: {
+  prototype: TextEncoderStream;
+  new (): TextEncoderStream;
+};
+
+/** Bytes in, strings out, with any encoding TextDecoder knows; `fatal` errors the stream on bad input. */
+interface TextDecoderStream extends TransformStream<AllowSharedBufferSource, string> {
+  readonly encoding: string;
+  readonly fatal: boolean;
+  readonly ignoreBOM: boolean;
+}
+
+declare var TextDecoderStream: {
+  prototype: TextDecoderStream;
+  new (label?: string, options?: TextDecoderOptions): TextDecoderStream;
+};
+
+// ===========================================================================================
+// Compression: CompressionStream, DecompressionStream (https://compression.spec.whatwg.org/),
+// zlib underneath. Both are transform streams of bytes: write BufferSources to `writable`, read
+// Uint8Arrays (at most 64 KB each) from `readable`, or use `readable.pipeThrough(stream)`.
+// ===========================================================================================
+
+/** "brotli" is not supported (a TypeError). */
+type CompressionFormat = "deflate" | "deflate-raw" | "gzip";
+
+interface CompressionStream {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<BufferSource>;
+}
+
+/** Throws a TypeError for an unsupported format; a chunk that is not a BufferSource errors the stream. */
+declare var CompressionStream: {
+  prototype: CompressionStream;
+  new (format: CompressionFormat): CompressionStream;
+};
+
+/**
+ * Corrupt input, bytes after the end of the compressed stream (a second gzip member included)
+ * and input that ends before the end of the stream error both sides with a TypeError. Output
+ * comes in pieces of at most 64 KB, one per microtask: to bound what untrusted input may inflate
+ * to, count the bytes you read and cancel the readable side past your limit.
+ */
+interface DecompressionStream {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<BufferSource>;
+}
+
+declare var DecompressionStream: {
+  prototype: DecompressionStream;
+  new (format: CompressionFormat): DecompressionStream;
+};
+
 // ---------------------------------------------------------------------------------------------
 // The global scope as an EventTarget: "error", "unhandledrejection", "rejectionhandled".
 

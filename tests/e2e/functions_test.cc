@@ -182,8 +182,9 @@ export default {
   std::string logs = daemon_.logs();
   EXPECT_EQ(logs.find("timer-threw"), std::string::npos) << "cancelled events are not logged";
   // Not cancelled (no listener calls preventDefault for it): logged with the request's id.
-  ASSERT_EQ(deploy("unhandled", "export default { fetch() { Promise.reject(new "
-                                "Error('left-alone')); return new Response('ok'); } };"),
+  ASSERT_EQ(deploy("unhandled",
+                   "export default { fetch() { Promise.reject(new "
+                   "Error('left-alone')); return new Response('ok'); } };"),
             201);
   reply = get("/fn/unhandled");
   EXPECT_EQ(reply.body, "ok");

@@ -175,6 +175,43 @@ TEST_F(GatewayTest, OversizeChunkedBodyIs413) {
   auto reply = c.read();
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 413);
+  // The function was already running (bodies stream): the host answers in its stead, and the
+  // connection closes after the answer.
+  EXPECT_EQ(nlohmann::json::parse(reply->body)["error"]["code"], "request_body_too_large");
+  EXPECT_EQ(reply->header("connection"), "close");
+  EXPECT_TRUE(c.closedByPeer(std::chrono::seconds(10)));
+}
+
+TEST_F(GatewayTest, UnreadBodiesAreDrainedBeforeThePipelinedRequestsAfterThem) {
+  std::string file = daemon_.dataDir() + "/ignore.js";
+  writeFile(file, "export default { fetch(request) { return new Response('ignored'); } };");
+  ASSERT_EQ(daemon_.cli({"deploy", file, "--name", "ignore"}).exit_code, 0);
+  HttpConnection c(daemon_.publicPort());
+  std::string body(60000, 'b');
+  c.send(request("POST", "/fn/ignore", "", body) + request("POST", "/fn/echo", "", "after") +
+         request("POST", "/fn/ignore", "", body) + request("GET", "/fn/ignore"));
+  for (std::string expected : {"ignored", "after", "ignored", "ignored"}) {
+    auto reply = c.read();
+    ASSERT_TRUE(reply) << expected;
+    EXPECT_EQ(reply->status, 200);
+    if (expected == "after") {
+      EXPECT_EQ(nlohmann::json::parse(reply->body)["body"], "after");
+    } else {
+      EXPECT_EQ(reply->body, expected);
+    }
+  }
+}
+
+TEST_F(GatewayTest, ABodyThatStopsArrivingIs408AndCloses) {
+  HttpConnection c(daemon_.publicPort());
+  c.send("POST /fn/echo HTTP/1.1\r\nhost: h\r\ncontent-length: 10\r\n\r\n12345");
+  auto reply = c.read();  // after --idle-timeout-ms with the function waiting for the rest
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 408);
+  EXPECT_EQ(nlohmann::json::parse(reply->body)["error"]["code"], "request_timeout");
+  EXPECT_NE(reply->body.find("the request body stopped arriving"), std::string::npos)
+      << reply->body;
+  EXPECT_TRUE(c.closedByPeer(std::chrono::seconds(10)));
 }
 
 TEST_F(GatewayTest, SlowHeadTimesOutWith408) {

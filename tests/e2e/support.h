@@ -34,7 +34,7 @@ class Quiverd {
     std::string data_dir;  // empty: a fresh temp dir, removed at the end
     int shards = 2;
     std::vector<std::string> extra_args;
-    bool set_token_env = true;  // QUIVER_ADMIN_TOKEN=test-token
+    bool set_token_env = true;               // QUIVER_ADMIN_TOKEN=test-token
     std::map<std::string, std::string> env;  // extra environment variables for quiverd
   };
   explicit Quiverd(Options options);
@@ -56,6 +56,7 @@ class Quiverd {
   int terminate(std::chrono::seconds timeout = std::chrono::seconds(20));
   void kill9();
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   // Runs the quiver CLI against this daemon (--url and the token set through the environment).
   ProcessResult cli(const std::vector<std::string>& args) const;
@@ -95,6 +96,7 @@ class HttpConnection {
   bool waitFor(const std::string& needle, std::chrono::milliseconds timeout);
   // True when the server closed the connection within the timeout (after any buffered data).
   bool closedByPeer(std::chrono::milliseconds timeout);
+  int fdForTest() const { return fd_; }
 
  private:
   bool fill(std::chrono::steady_clock::time_point deadline);

@@ -130,6 +130,57 @@ function poisoned(label) {
   };
 }
 
+// Compression streams under patches: a gzip round trip piped through both streams, a known
+// vector, and a corrupt input's error. Chunks are read with the readers' own methods.
+const kHelloGzip = hexBytes("1f8b0800000000000003cb48cdc9c9070086a6103605000000"); // gzip -n of "hello"
+const kAbcBuffer = kAbc.slice().buffer;
+// python3: zlib.compress(bytes(204800), 9): 200 KB of zeros, inflated in several pieces.
+const kZerosDeflate = hexBytes("78daedc1010d000000c2a0f74f6d0f07140000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000004f06202d0001");
+async function ignoreRejection(promise) {
+  try {
+    await promise;
+  } catch {}
+}
+async function readText(readable) {
+  const reader = readable.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const result = await reader.read();
+    if (result.done) return text + decoder.decode();
+    text += decoder.decode(result.value, { stream: true });
+  }
+}
+async function compressionWorkout() {
+  let out = "";
+  const compressor = new CompressionStream("deflate");
+  const writer = compressor.writable.getWriter();
+  writer.write(kFixedMessage);
+  writer.write(kAbcBuffer);
+  writer.close();
+  out += (await readText(compressor.readable.pipeThrough(new DecompressionStream("deflate")))) + ";";
+  const decompressor = new DecompressionStream("gzip");
+  const gzipWriter = decompressor.writable.getWriter();
+  gzipWriter.write(kHelloGzip);
+  gzipWriter.close();
+  out += (await readText(decompressor.readable)) + ";";
+  const inflater = new DecompressionStream("deflate");
+  const inflaterWriter = inflater.writable.getWriter();
+  inflaterWriter.write(kZerosDeflate);
+  inflaterWriter.close();
+  out += (await readText(inflater.readable)).length + ";";
+  const corrupt = new DecompressionStream("gzip");
+  const corruptWriter = corrupt.writable.getWriter();
+  ignoreRejection(corruptWriter.write(kAbc));
+  try {
+    await readText(corrupt.readable);
+    out += "no error;";
+  } catch (error) {
+    out += (error instanceof RealTypeError) + " " + error.message + ";";
+  }
+  return out;
+}
+
 // Applies [object, key, descriptor] patches, runs body (sync or async), restores the original
 // properties whatever happens, and returns body's result.
 async function withPatches(patches, body) {
@@ -402,6 +453,7 @@ async function exercise() {
   });
   for (let i = 0; i < logs.length; i++) out += logs[i][0] + ":" + logs[i][1] + "\n";
   out += await cryptoWorkout();
+  out += await compressionWorkout();
   return out;
 }
 
@@ -424,6 +476,7 @@ test("baseline: the workout without patches", async () => {
   assert(baseline.includes("searchParams: URLSearchParams { 'a' => '1', 'a' => '2' },"), baseline);
   assert(baseline.includes(";195:128:undefined;3,5;windows-1252:\u20acA;\u20ac;\u3042\ufffd;\u{1F600};true;aGn/;hi;InvalidCharacterError;true:two:7:AbortError;DataCloneError;"), baseline);
   assert(baseline.includes("TextDecoder { encoding: 'utf-16le', fatal: false, ignoreBOM: false } TextEncoder { encoding: 'utf-8' }"), baseline);
+  assert(baseline.endsWith(";quiver fixed messageabc;hello;204800;true The compressed data is corrupt: incorrect header check;"), baseline);
 });
 
 async function assertSameAsBaseline(patches) {

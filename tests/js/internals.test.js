@@ -300,6 +300,10 @@ function defineInternalsTests() {
     assert(logs[0][1].startsWith("Uncaught (in waitUntil promise) TypeError: background failure"), logs[0][1]);
   });
 
+  test("waitUntilSettled is null when waitUntil was never called", () => {
+    assertEquals(internals.waitUntilSettled(internals.makeContext()), null);
+  });
+
   test("waitUntilSettled waits for promises added while waiting", async () => {
     const ctx = internals.makeContext();
     const order = [];

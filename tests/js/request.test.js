@@ -338,10 +338,12 @@ test("a null body can be read any number of times", async () => {
   assertEquals(request.bodyUsed, false);
 });
 
-test("the body getter is null until streams exist", async () => {
+test("the body getter is a ReadableStream of the body (body_streams.test.js has the rest)", async () => {
   const request = post("data");
-  assertEquals(request.body, null);
+  assert(request.body instanceof ReadableStream);
+  assertEquals(request.body, request.body);
   assertEquals(await request.text(), "data");
+  assertEquals(new Request("https://example.com/").body, null);
 });
 
 test("new Request(request) copies method, url, redirect and headers", () => {

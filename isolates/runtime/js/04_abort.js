@@ -15,8 +15,8 @@
 // unreachable dependents be garbage collected); the timeout's abort runs in the timer callback
 // rather than in a separately queued task.
 //
-// Exports on `internals`: isAbortSignal(v), abortSignalAborted(signal),
-// addAbortAlgorithm(signal, fn), signalAbort(signal, reason), newAbortSignal(),
+// Exports on `internals`: isAbortSignal(v), abortSignalAborted(signal), abortSignalReason(signal),
+// abortSignalReason(signal), addAbortAlgorithm(signal, fn), signalAbort(signal, reason), newAbortSignal(),
 // createDependentAbortSignal(signals) (https://dom.spec.whatwg.org/#create-a-dependent-abort-signal).
 
 const { MathTrunc, NumberIsFinite, ReflectApply, SafeArrayPush, TypeError } = primordials;
@@ -235,6 +235,8 @@ installGlobal("AbortController", AbortController);
 
 internals.isAbortSignal = isAbortSignal;
 internals.abortSignalAborted = (signal) => signalState(signal).reason !== undefined;
+internals.abortSignalReason = (signal) => signalState(signal).reason;
+internals.abortSignalReason = (signal) => signalState(signal).reason;
 internals.addAbortAlgorithm = addAbortAlgorithm;
 internals.signalAbort = signalAbort;
 internals.newAbortSignal = () => new AbortSignal(kInternal);

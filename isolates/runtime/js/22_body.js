@@ -1,29 +1,38 @@
 // The Body mixin shared by Request and Response (https://fetch.spec.whatwg.org/#body-mixin) and
 // "extract a body" (https://fetch.spec.whatwg.org/#concept-bodyinit-extract).
 //
-// A body is stored whole, as an InnerBody whose source is one of:
+// A body (https://fetch.spec.whatwg.org/#concept-body) is an InnerBody. Its stream is created only
+// when something needs one (the `body` getter, clone() of a stream body): until then the body
+// keeps its source, which the host sends without going through a stream, and which the read
+// methods use directly. The source is one of:
 //   - a string (bodies built from a string or URLSearchParams: kept as the string so the host can
 //     send it without a round trip through JS bytes; UTF-8 encoded when needed, lone surrogates
 //     becoming U+FFFD);
 //   - a Uint8Array (byte bodies, copied at construction, and incoming request bodies);
 //   - a BlobData (15_blob.js: Blob bodies, and FormData bodies encoded as multipart/form-data,
 //     whose chunks include the files' own chunks, so neither copies the Blob's bytes).
-// Sources are never written to. clone() shares the source between the two bodies ("shared"); a
-// reader that hands memory to user code (arrayBuffer(), bytes()) copies a shared source, and
-// otherwise gives away the body's own buffer (the body is used up by then).
+//   - null once the body is a ReadableStream: given as BodyInit, an incoming streamed request
+//     body, or made from the source by the `body` getter (the source's bytes are then handed to
+//     the stream: a Uint8Array the body owns alone is transferred, anything shared is copied).
+// Sources are never written to. clone() shares the source between the two bodies ("shared"), or
+// tees the stream; a reader that hands memory to user code (arrayBuffer(), bytes()) copies a
+// shared source, and otherwise gives away the body's own buffer (the body is used up by then).
+// A stream body is read with internals.streams.readAllBytes (chunks must be Uint8Arrays).
+// "Unusable" (https://fetch.spec.whatwg.org/#body-unusable) is InnerBody.used: the stream is
+// disturbed or locked, or the source was read; bodyUsed is InnerBody.disturbed.
 //
 // Extracting a URLSearchParams body uses internals.isURLSearchParams, urlSearchParamsList and
 // urlencodedSerialize from the URL implementation (05_url.js, 12_url_api.js), and formData() on
 // an application/x-www-form-urlencoded body uses internals.urlencodedParse; they are looked up
 // when called, so this file does not depend on the URL files' load order.
 //
-// Deviation: ReadableStream does not exist yet, so the `body` getter returns null even when there
-// is a body (use text()/json()/arrayBuffer()/bytes()/blob()/formData() to read it), and a stream
-// is not accepted as BodyInit (it becomes a string like any other object).
+// Deviation: a body made from a source and then read by a read method without its stream being
+// asked for never had a stream; its `body` is then a stream that is already disturbed and locked,
+// as the spec's would be.
 //
-// Exports on `internals`: InnerBody, convertBodyInit(value, prefix), extractBody(value) ->
-// { body, type }, installBodyMixin(prototype, getBody, getHeaders), bodySourceChunks(source) ->
-// string | Uint8Array | [Uint8Array, …] (for the host).
+// Exports on `internals`: InnerBody, convertBodyInit(value, prefix), extractBody(value,
+// keepalive) -> { body, type }, installBodyMixin(prototype, getBody, getHeaders),
+// bodySourceChunks(source) -> string | Uint8Array | [Uint8Array, …] (for the host).
 
 const {
   ArrayBufferPrototypeGetByteLength,
@@ -66,20 +75,39 @@ const {
   serializeMimeType,
   utf8DecodeWithoutBOM,
 } = internals;
+const streams = internals.streams;
 
 class InnerBody {
-  #source; // string | Uint8Array | BlobData
-  #used = false;
+  #source; // string | Uint8Array | BlobData | null (the body is #stream)
+  #stream = null; // ReadableStream | null
+  #used = false; // the source was read
   #shared;
 
+  // `source` is a string, Uint8Array, BlobData or ReadableStream.
   constructor(source, shared = false) {
-    this.#source = source;
+    if (streams.isReadableStream(source)) {
+      this.#source = null;
+      this.#stream = source;
+    } else {
+      this.#source = source;
+    }
     this.#shared = shared;
   }
 
-  // https://fetch.spec.whatwg.org/#body-unusable (without streams: "has been read")
+  // True when the body is (now) a ReadableStream: read it with readAll().
+  get isStream() {
+    return this.#stream !== null;
+  }
+
+  // https://fetch.spec.whatwg.org/#body-unusable
   get used() {
-    return this.#used;
+    if (this.#stream === null) return this.#used;
+    return streams.isDisturbed(this.#stream) || streams.isLocked(this.#stream);
+  }
+
+  // bodyUsed: https://fetch.spec.whatwg.org/#dom-body-bodyused
+  get disturbed() {
+    return this.#stream === null ? this.#used : streams.isDisturbed(this.#stream);
   }
 
   // True when another body may hold the same Uint8Array source (after clone()).
@@ -87,23 +115,70 @@ class InnerBody {
     return this.#shared;
   }
 
-  // Marks the body as read and returns its source.
+  // Marks a source body as read and returns its source.
   take() {
     this.#used = true;
     return this.#source;
   }
 
-  // https://fetch.spec.whatwg.org/#concept-body-clone: the two bodies share the source.
+  // The body's ReadableStream, made from the source the first time.
+  stream() {
+    if (this.#stream === null) {
+      this.#stream = this.#used ? usedStream() : sourceStream(this.#source, this.#shared);
+      this.#source = null;
+    }
+    return this.#stream;
+  }
+
+  // https://fetch.spec.whatwg.org/#concept-body-clone: the two bodies share the source, or the
+  // stream is teed (this body keeps one branch).
   clone() {
+    if (this.#stream !== null) {
+      const branches = streams.tee(this.#stream);
+      this.#stream = branches[0];
+      return new InnerBody(branches[1]);
+    }
     this.#shared = true;
     return new InnerBody(this.#source, true);
   }
 
-  // Moves the source to a new body (new Request(request)); this one becomes used.
+  // Moves the body to a new Request (new Request(request)); this one becomes used. A stream is
+  // piped through a proxy (https://fetch.spec.whatwg.org/#dom-request step 41: "creating a proxy"),
+  // which disturbs and locks this body's stream.
   transfer() {
+    if (this.#stream !== null) {
+      // A host body nobody touched moves as it is, so it can still go from socket to socket
+      // (28_host_streams.js); this body's stream is left locked.
+      const moved = internals.transferHostStream(this.#stream);
+      if (moved !== null) return new InnerBody(moved);
+      const proxy = streams.createTransformStream({});
+      const piped = streams.pipeTo(this.#stream, streams.transformWritable(proxy));
+      streams.markHandled(piped);
+      return new InnerBody(streams.transformReadable(proxy));
+    }
     this.#used = true;
     return new InnerBody(this.#source, this.#shared);
   }
+}
+
+// A stream of the source's bytes. Bytes the body alone owns (a Uint8Array that is its buffer's
+// only view and not shared with a clone) are transferred to the stream; others are copied.
+function sourceStream(source, shared) {
+  if (typeof source === "string") return streams.readableStreamFromBytes(ops.utf8Encode(source));
+  if (isTypedArray(source)) {
+    const whole = TypedArrayPrototypeGetByteOffset(source) === 0 &&
+      TypedArrayPrototypeGetByteLength(source) === ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(source));
+    if (!shared && whole) return streams.readableStreamFromBytes(source);
+    return streams.readableStreamFromChunks([source], true);
+  }
+  return streams.readableStreamFromChunks(source.chunks, true);
+}
+
+// The stream of a body whose source was already read: empty, disturbed and locked.
+function usedStream() {
+  const stream = streams.readableStreamFromBytes(new Uint8Array(0));
+  streams.markHandled(streams.readerRead(streams.acquireReader(stream)));
+  return stream;
 }
 
 function isURLSearchParams(value) {
@@ -112,10 +187,12 @@ function isURLSearchParams(value) {
 }
 
 // https://webidl.spec.whatwg.org/#es-union for BodyInit = (ReadableStream or Blob or
-// BufferSource or FormData or URLSearchParams or USVString): returns a Blob, FormData,
-// URLSearchParams, ArrayBuffer, ArrayBufferView or string. Only called for non-null values.
+// BufferSource or FormData or URLSearchParams or USVString): returns a ReadableStream, Blob,
+// FormData, URLSearchParams, ArrayBuffer, ArrayBufferView or string. Only called for non-null
+// values.
 function convertBodyInit(value, prefix) {
   if (isObject(value)) {
+    if (streams.isReadableStream(value)) return value;
     if (isBlob(value) || isFormData(value) || isURLSearchParams(value)) return value;
     if (isArrayBuffer(value)) return value;
     if (isArrayBufferView(value)) {
@@ -133,7 +210,14 @@ function bodyWithType(source, type) {
 }
 
 // https://fetch.spec.whatwg.org/#concept-bodyinit-extract, for a converted BodyInit.
-function extractBody(object) {
+function extractBody(object, keepalive = false) {
+  if (streams.isReadableStream(object)) {
+    if (keepalive) throw new TypeError("A keepalive request cannot have a ReadableStream body.");
+    if (streams.isDisturbed(object) || streams.isLocked(object)) {
+      throw new TypeError("The ReadableStream body is disturbed or locked.");
+    }
+    return bodyWithType(object, null);
+  }
   if (typeof object === "string") return bodyWithType(object, "text/plain;charset=UTF-8");
   if (isBlob(object)) {
     const type = blobType(object);
@@ -187,12 +271,18 @@ function toArrayBuffer(bytes) {
   return TypedArrayPrototypeGetBuffer(copy);
 }
 
-// https://fetch.spec.whatwg.org/#concept-body-consume-body: returns the body's source, or the
-// empty string for a null body; throws (i.e. rejects) if the body was already read.
-function consume(body) {
-  if (body === null) return "";
+// https://fetch.spec.whatwg.org/#concept-body-consume-body: the body's source (the empty string
+// for a null body, the bytes read from a stream body) and whether it may be shared; throws (i.e.
+// rejects) if the body is unusable.
+async function consume(body) {
+  if (body === null) return { __proto__: null, source: "", shared: false };
   if (body.used) throw new TypeError("Body has already been used");
-  return body.take();
+  if (body.isStream) {
+    const bytes = await streams.readAllBytes(body.stream());
+    return { __proto__: null, source: bytes, shared: false };
+  }
+  const shared = body.shared;
+  return { __proto__: null, source: body.take(), shared };
 }
 
 // https://fetch.spec.whatwg.org/#concept-body-mime-type for Request and Response.
@@ -234,39 +324,41 @@ function packageFormData(source, mimeType) {
 function installBodyMixin(prototype, getBody, getHeaders) {
   const members = {
     get body() {
-      getBody(this);
-      return null; // becomes a ReadableStream in a later change
+      const body = getBody(this);
+      return body === null ? null : body.stream();
     },
     get bodyUsed() {
       const body = getBody(this);
-      return body !== null && body.used;
+      return body !== null && body.disturbed;
     },
     async arrayBuffer() {
-      const body = getBody(this);
-      const shared = body !== null && body.shared;
-      return toArrayBuffer(ownBytes(consume(body), shared));
+      const consumed = await consume(getBody(this));
+      return toArrayBuffer(ownBytes(consumed.source, consumed.shared));
     },
     async blob() {
       const body = getBody(this);
-      const source = consume(body);
-      const mimeType = bodyMimeType(getHeaders(this));
-      return createBlob(toBlobData(source), mimeType === null ? "" : serializeMimeType(mimeType));
+      const headers = getHeaders(this);
+      const consumed = await consume(body);
+      const mimeType = bodyMimeType(headers);
+      return createBlob(toBlobData(consumed.source), mimeType === null ? "" : serializeMimeType(mimeType));
     },
     async bytes() {
-      const body = getBody(this);
-      const shared = body !== null && body.shared;
-      return new Uint8Array(toArrayBuffer(ownBytes(consume(body), shared)));
+      const consumed = await consume(getBody(this));
+      return new Uint8Array(toArrayBuffer(ownBytes(consumed.source, consumed.shared)));
     },
     async formData() {
       const body = getBody(this);
-      const source = consume(body);
-      return packageFormData(source, bodyMimeType(getHeaders(this)));
+      const headers = getHeaders(this);
+      const consumed = await consume(body);
+      return packageFormData(consumed.source, bodyMimeType(headers));
     },
     async json() {
-      return JSONParse(utf8DecodeWithoutBOM(sourceBytes(consume(getBody(this)))));
+      const consumed = await consume(getBody(this));
+      return JSONParse(utf8DecodeWithoutBOM(sourceBytes(consumed.source)));
     },
     async text() {
-      return utf8DecodeWithoutBOM(sourceBytes(consume(getBody(this))));
+      const consumed = await consume(getBody(this));
+      return utf8DecodeWithoutBOM(sourceBytes(consumed.source));
     },
   };
   const names = ["body", "bodyUsed", "arrayBuffer", "blob", "bytes", "formData", "json", "text"];

@@ -13,8 +13,8 @@
 //     would replace a cross-origin referrer with "about:client");
 //   - guards other than "immutable" do not filter headers (20_headers.js), so "no-cors" only
 //     restricts the method;
-//   - isReloadNavigation and isHistoryNavigation are always false, destination is always "";
-//   - the `body` getter is null until ReadableStream exists (22_body.js).
+//   - isReloadNavigation and isHistoryNavigation are always false, destination is always "".
+// A ReadableStream body needs `duplex: "half"` (a TypeError otherwise, as in browsers and Deno).
 // The incoming request (createIncomingRequest) has immutable headers, mode "cors", credentials
 // "same-origin", cache "default", redirect "follow", referrer "about:client" and a signal that
 // does not abort yet.
@@ -189,6 +189,7 @@ let isRequest;
 let getRequestBody;
 let getRequestHeaders;
 let getRequestSignal;
+let requestParts;
 let createIncomingRequest;
 let describeRequest;
 
@@ -295,7 +296,16 @@ class Request {
       throw new TypeError(`${prefix}: Request with GET/HEAD method cannot have body.`);
     }
     if (hasInitBody) {
-      const extracted = extractBody(options.body);
+      const extracted = extractBody(options.body, this.#keepalive);
+      if (extracted.body.isStream) {
+        // Step 38: a stream body needs duplex "half" and a CORS or same-origin mode.
+        if (options.duplex === undefined) {
+          throw new TypeError(`${prefix}: The 'duplex' member must be specified for a request with a streaming body.`);
+        }
+        if (this.#mode !== "same-origin" && this.#mode !== "cors") {
+          throw new TypeError(`${prefix}: A request with a streaming body must have mode 'same-origin' or 'cors'.`);
+        }
+      }
       this.#body = extracted.body;
       if (extracted.type !== null && !headersContain(this.#headers, "content-type")) {
         appendHeader(this.#headers, "content-type", extracted.type);
@@ -317,6 +327,16 @@ class Request {
     };
     getRequestHeaders = (request) => request.#headers;
     getRequestSignal = (request) => request.#signal;
+    // For fetch() (60_fetch.js): what a network request is made of.
+    requestParts = (request) => ({
+      __proto__: null,
+      method: request.#method,
+      url: request.#url,
+      headerList: headerList(request.#headers),
+      body: request.#body,
+      redirect: request.#redirect,
+      signal: request.#signal,
+    });
     createIncomingRequest = (method, url, list, body) => {
       const request = new Request(kInternal);
       request.#method = method;
@@ -330,7 +350,7 @@ class Request {
       Request.prototype,
       ["method", "url", "headers", "redirect", "bodyUsed"],
       [request.#method, request.#url, request.#headers, request.#redirect,
-        request.#body !== null && request.#body.used],
+        request.#body !== null && request.#body.disturbed],
     );
   }
 
@@ -450,3 +470,5 @@ internals.registerInspector(isRequest, describeRequest);
 internals.isRequest = isRequest;
 internals.createIncomingRequest = createIncomingRequest;
 internals.requestSignal = getRequestSignal;
+internals.requestParts = requestParts;
+internals.Request = Request;

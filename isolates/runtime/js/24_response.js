@@ -4,11 +4,11 @@
 // (200-599, else RangeError) and statusText (a reason-phrase, else TypeError); a body with a null
 // body status (101, 103, 204, 205, 304) is a TypeError. Response.json(), Response.redirect(),
 // Response.error(); the attributes type, url, redirected, status, ok, statusText, headers, body and
-// bodyUsed; the body methods (22_body.js); clone(), which shares the body's bytes.
+// bodyUsed; the body methods (22_body.js); clone(), which shares the body's bytes (or tees its
+// stream). A ReadableStream body has no known length: the host sends it as it is produced.
 //
 // Deviations: responses made by this runtime have an empty URL list, so `url` is "" and
-// `redirected` false (fetch() will set them); the `body` getter is null until ReadableStream
-// exists.
+// `redirected` false (fetch() will set them).
 //
 // Exports on `internals`: isResponse, responseParts(response) -> { type, status, statusText,
 // headers, body } (body: InnerBody or null).
@@ -17,6 +17,8 @@ const {
   ArrayCopy,
   JSONStringify,
   StringPrototypeCharCodeAt,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
   RangeError,
   TypeError,
 } = primordials;
@@ -32,6 +34,7 @@ const {
   toUSVString,
 } = internals.webidl;
 const {
+  InnerBody,
   appendHeader,
   convertBodyInit,
   convertHeadersInit,
@@ -88,6 +91,7 @@ let getResponseBody;
 let getResponseHeaders;
 let responseParts;
 let describeResponse;
+let createFetchResponse;
 
 class Response {
   #type = "default";
@@ -95,6 +99,7 @@ class Response {
   #statusText = "";
   #headers = createHeaders([], "response");
   #body = null; // InnerBody | null
+  #urlList = null; // [url, …] for a fetch() response (https://fetch.spec.whatwg.org/#concept-response-url-list)
 
   constructor(body = null, init = undefined) {
     if (body === kInternal) return;
@@ -182,11 +187,23 @@ class Response {
       headers: response.#headers,
       body: response.#body,
     });
+    // A response from the network (60_fetch.js): headers immutable, type "basic", the URLs it
+    // went through (more than one: it was redirected). `stream` is null or a ReadableStream.
+    createFetchResponse = (status, statusText, list, stream, urlList) => {
+      const response = new Response(kInternal);
+      response.#type = "basic";
+      response.#status = status;
+      response.#statusText = statusText;
+      response.#headers = createHeaders(list, "immutable");
+      response.#body = stream === null ? null : new InnerBody(stream);
+      response.#urlList = urlList;
+      return response;
+    };
     describeResponse = (response) => internals.makeDisplayObject(
       Response.prototype,
       ["status", "statusText", "headers", "type", "url", "redirected", "bodyUsed"],
       [response.#status, response.#statusText, response.#headers, response.#type, "", false,
-        response.#body !== null && response.#body.used],
+        response.#body !== null && response.#body.disturbed],
     );
   }
 
@@ -195,15 +212,19 @@ class Response {
     return this.#type;
   }
 
-  // Responses made by this runtime have an empty URL list, so url is "" and redirected false.
+  // https://fetch.spec.whatwg.org/#dom-response-url: the last URL of a fetch() response's list
+  // (without its fragment); "" for responses the function made.
   get url() {
     if (!isResponse(this)) throw illegalInvocation();
-    return "";
+    if (this.#urlList === null) return "";
+    const url = this.#urlList[this.#urlList.length - 1];
+    const hash = StringPrototypeIndexOf(url, "#");
+    return hash === -1 ? url : StringPrototypeSlice(url, 0, hash);
   }
 
   get redirected() {
     if (!isResponse(this)) throw illegalInvocation();
-    return false;
+    return this.#urlList !== null && this.#urlList.length > 1;
   }
 
   get status() {
@@ -238,6 +259,7 @@ class Response {
     clone.#statusText = this.#statusText;
     clone.#headers = createHeaders(ArrayCopy(headerList(this.#headers)), headersGuard(this.#headers));
     clone.#body = this.#body === null ? null : this.#body.clone();
+    clone.#urlList = this.#urlList;
     return clone;
   }
 }
@@ -250,3 +272,4 @@ internals.registerInspector(isResponse, describeResponse);
 
 internals.isResponse = isResponse;
 internals.responseParts = responseParts;
+internals.createFetchResponse = createFetchResponse;

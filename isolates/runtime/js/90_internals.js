@@ -6,17 +6,26 @@
 // Exports on `internals` (setBaseUrl is in 05_url.js):
 //   makeRequest(method, url, headersFlat, body) -> Request
 //       method: string as received; url: absolute URL string; headersFlat: [name0, value0, …]
-//       with lowercase names, repeated names in order; body: ArrayBuffer or null (the runtime
-//       takes ownership of the ArrayBuffer; an empty one counts as no body). The request's
-//       headers are immutable. The values are trusted (not re-validated).
+//       with lowercase names, repeated names in order; body: null, an ArrayBuffer (the runtime
+//       takes ownership of it; an empty one counts as no body) or a ReadableStream (a streamed
+//       body, e.g. a native-backed byte stream made with internals.streams.createReadableByteStream;
+//       it must be unlocked and undisturbed). The request's headers are immutable. The values
+//       are trusted (not re-validated).
+//   warmUp(): runs the request path once on a new instance (see below).
 //   makeContext() -> ExecutionContext with waitUntil(promise) and passThroughOnException().
-//   waitUntilSettled(ctx) -> Promise<void> (extra, optional for the host): fulfills once every
-//       promise passed to ctx.waitUntil() so far, and any added while waiting, has settled.
+//   waitUntilSettled(ctx) -> Promise<void> | null: null when ctx.waitUntil() was never called
+//       (the host then ends the request with its response); otherwise a promise that fulfills
+//       once every promise passed to ctx.waitUntil() so far, and any added while waiting, has
+//       settled. The host keeps the request (its timers, fetches, CPU and wall limits) alive
+//       until then.
 //   responseRecord(value) -> [status, statusText, headersFlat, body]
-//       body: null, a string (the host encodes it to UTF-8), a Uint8Array, or an array of
+//       body: null, a string (the host encodes it to UTF-8), a Uint8Array, an array of
 //       Uint8Arrays to send one after the other (Blob and FormData bodies: their chunks, which
-//       the host copies and must not keep). Marks the response's body as used. Throws a
-//       TypeError for anything that cannot be sent.
+//       the host copies and must not keep), or a ReadableStream (the body is a stream: unlocked
+//       and undisturbed; the host reads it with internals.streams.acquireReader/readerRead, each
+//       chunk must be a Uint8Array, and cancels it with cancelStream/readerCancel if the client
+//       goes away). A source body is marked as used. Throws a TypeError for anything that cannot
+//       be sent, including a body that is already used, locked or disturbed.
 
 const {
   ObjectGetPrototypeOf,
@@ -49,7 +58,9 @@ function makeRequest(method, url, headersFlat, body) {
     SafeArrayPush(list, [`${headersFlat[i]}`, `${headersFlat[i + 1]}`]);
   }
   let innerBody = null;
-  if (body !== null && body !== undefined) {
+  if (internals.streams.isReadableStream(body)) {
+    innerBody = new InnerBody(body);
+  } else if (body !== null && body !== undefined) {
     // An ArrayBuffer per the contract; a view is accepted too. No copy: the runtime owns it.
     const bytes = isArrayBufferView(body) ? bufferSourceView(body) : new Uint8Array(body);
     if (TypedArrayPrototypeGetLength(bytes) > 0) innerBody = new InnerBody(bytes);
@@ -108,9 +119,13 @@ function makeContext() {
 }
 
 // Resolves when all waitUntil promises (including ones registered meanwhile) have settled.
-async function waitUntilSettled(context) {
+function waitUntilSettled(context) {
   if (!isExecutionContext(context)) throw illegalInvocation();
   const promises = contextPromises(context);
+  return promises.length === 0 ? null : allSettled(promises);
+}
+
+async function allSettled(promises) {
   for (let i = 0; i < promises.length; i++) await promises[i];
 }
 
@@ -158,7 +173,7 @@ function responseRecord(value) {
   let body = null;
   if (parts.body !== null) {
     if (parts.body.used) throw new TypeError("Response body has already been used");
-    body = bodySourceChunks(parts.body.take());
+    body = parts.body.isStream ? parts.body.stream() : bodySourceChunks(parts.body.take());
   }
   const pairs = sortAndCombineHeaders(parts.headers);
   const headersFlat = [];
@@ -169,6 +184,17 @@ function responseRecord(value) {
   return [parts.status, parts.statusText, headersFlat, body];
 }
 
+// The host's own warm-up of a new instance, before the function's module runs (uncharged): the
+// path every request takes (a Request in, a Response out) runs once, so V8 has compiled it and
+// the first request is not charged for compiling the runtime.
+function warmUp() {
+  const request = makeRequest("GET", "http://warm-up.invalid/", ["accept", "*/*"], null);
+  request.headers.get("accept");
+  responseRecord(new Response("warm-up", { headers: { "content-type": "text/plain" } }));
+  makeContext();
+}
+
+internals.warmUp = warmUp;
 internals.makeRequest = makeRequest;
 internals.makeContext = makeContext;
 internals.waitUntilSettled = waitUntilSettled;

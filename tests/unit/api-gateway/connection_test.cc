@@ -20,7 +20,7 @@ namespace {
 using quiver::testing::HttpConnection;
 
 // Produces `count` chunks "chunk0", "chunk1", … (or forever when count < 0), one per loop turn.
-class CountingSource final : public BodySource {
+class CountingSource final : public host::ByteStream {
  public:
   CountingSource(uv_loop_t* loop, int count, std::atomic<bool>* cancelled)
       : count_(count), cancelled_(cancelled) {
@@ -31,7 +31,7 @@ class CountingSource final : public BodySource {
     uv_close(reinterpret_cast<uv_handle_t*>(timer_),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
   }
-  void read(Sink sink) override {
+  void read(ReadCallback sink) override {
     sink_ = std::move(sink);
     timer_->data = this;
     uv_timer_start(
@@ -53,7 +53,7 @@ class CountingSource final : public BodySource {
 
  private:
   uv_timer_t* timer_;
-  Sink sink_;
+  ReadCallback sink_;
   int count_;
   int next_ = 0;
   std::atomic<bool>* cancelled_;

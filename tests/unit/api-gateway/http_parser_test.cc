@@ -22,7 +22,10 @@ host::HttpLimits smallLimits() {
 class RecordingSink : public HttpRequestParser::Sink {
  public:
   void onMessageBegin() override { ++begins; }
-  void onHeadersComplete(const HttpRequest& request) override { heads.push_back(request); }
+  BodyDelivery onHeadersComplete(HttpRequest& request) override {
+    heads.push_back(request);
+    return BodyDelivery::kWhole;
+  }
   bool onRequest(HttpRequest&& request) override {
     requests.push_back(std::move(request));
     return !pause;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 
+#include "host/byte_stream_util.h"
 #include "tests/unit/isolates/isolate_test_env.h"
 
 namespace quiver::testing {
@@ -27,7 +28,10 @@ isolates::InvokeRequest request(std::string method, std::string url, std::string
   r.method = std::move(method);
   r.url = std::move(url);
   r.headers = {{"content-type", "text/plain"}, {"x-multi", "a"}, {"x-multi", "b"}};
-  r.body = std::move(body);
+  if (!body.empty()) {
+    r.body_length = static_cast<int64_t>(body.size());
+    r.body = std::make_shared<host::StringByteStream>(std::move(body));
+  }
   r.request_id = std::move(id);
   return r;
 }
@@ -299,6 +303,89 @@ export default {
   EXPECT_EQ(logs_.lines.size(), ticks);
 }
 
+// --- ctx.waitUntil: background work after the response ---
+
+TEST_F(FunctionInstanceTest, WaitUntilWorkRunsAfterTheResponseIsSent) {
+  auto f = make(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise((resolve) => setTimeout(() => {
+      console.log("background done for", request.url);
+      resolve();
+    }, 5)));
+    return new Response("sent first");
+  },
+};)js");
+  ASSERT_TRUE(f);
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(request("GET", "http://h/bg", "", "req-bg"),
+            [&](isolates::InvokeResponse r) { answer = r; });
+  // The response is out before the background work; the request lives on until it is done.
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->body, "sent first");
+  EXPECT_EQ(f->inFlight(), 1u);
+  EXPECT_EQ(logs_.all().find("background done"), std::string::npos);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->inFlight() == 0; }));
+  ASSERT_EQ(logs_.lines.size(), 1u);
+  EXPECT_EQ(logs_.lines[0].message, "background done for http://h/bg");
+  EXPECT_EQ(logs_.lines[0].request_id, "req-bg");  // still the request's own log line
+}
+
+TEST_F(FunctionInstanceTest, WithoutWaitUntilTheRequestEndsWithItsResponse) {
+  auto f = make(R"js(
+export default {
+  fetch() {
+    setTimeout(() => console.log("never"), 1);
+    return new Response("ok");
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(f->inFlight(), 0u);
+  EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);  // its timer went with it
+  EXPECT_EQ(logs_.all(), "");
+}
+
+TEST_F(FunctionInstanceTest, WaitUntilWorkIsBoundByTheWallLimit) {
+  auto created = create(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise(() => setInterval(() => {}, 5)));
+    return new Response("ok");
+  },
+};)js",
+                        {}, {1000, 128, 1, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->inFlight() == 0; }));
+  EXPECT_NE(logs_.all().find("its background work (ctx.waitUntil) did not finish within 1 s"),
+            std::string::npos)
+      << logs_.all();
+  EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);
+}
+
+TEST_F(FunctionInstanceTest, WaitUntilCpuCountsAgainstTheRequest) {
+  auto created = create(R"js(
+export default {
+  fetch(request, env, ctx) {
+    ctx.waitUntil(new Promise((resolve) => setTimeout(() => { for (;;) {} }, 1)));
+    return new Response("ok");
+  },
+};)js",
+                        {}, {50, 128, 5, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  auto r = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->dead(); }));
+  EXPECT_NE(logs_.all().find("cpu_limit_exceeded"), std::string::npos) << logs_.all();
+}
+
 // --- off-thread tasks (OpsHost::queueOffThread), driven by Web Crypto's PBKDF2 ---
 
 // ?n=<iterations>&k=<count>: starts k PBKDF2 derivations at once (more than 10,000 iterations run
@@ -387,6 +474,180 @@ TEST_F(FunctionInstanceTest, DestroyingTheInstanceWhileWorkRunsIsSafe) {
   // builds check that nothing touches the instance). The loop then has nothing left.
   uv_run(&loop_, UV_RUN_DEFAULT);
   EXPECT_EQ(uv_run(&loop_, UV_RUN_NOWAIT), 0);
+}
+
+}  // namespace
+}  // namespace quiver::testing
+
+// --- streamed bodies (instance_streams.cc) ---
+
+namespace quiver::testing {
+namespace {
+
+// A request body produced on demand: `chunks` chunks of `size` bytes, each read answered at once.
+// Counts the reads, so a test can tell how far JS has pulled.
+class OnDemandStream final : public host::ByteStream {
+ public:
+  OnDemandStream(int chunks, size_t size) : chunks_(chunks), size_(size) {}
+  void read(ReadCallback callback) override {
+    ++reads;
+    if (produced_ == chunks_) return callback(Event::kEnd, {});
+    ++produced_;
+    callback(Event::kData, std::string(size_, static_cast<char>('a' + produced_ % 26)));
+  }
+  void cancel() override { cancelled = true; }
+  int64_t length() const override { return static_cast<int64_t>(chunks_ * size_); }
+  int reads = 0;
+  bool cancelled = false;
+
+ private:
+  int chunks_;
+  size_t size_;
+  int produced_ = 0;
+};
+
+TEST_F(FunctionInstanceTest, RequestBodyIsPulledOnlyAsFastAsJsReads) {
+  auto f = make(R"js(
+export default {
+  async fetch(request) {
+    const reader = request.body.getReader();
+    const first = await reader.read();
+    const second = await reader.read();
+    return new Response(`${first.value.length} ${second.value.length}`);
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto body = std::make_shared<OnDemandStream>(100, 1000);
+  auto r = request("POST", "http://h/");
+  r.body = body;
+  r.body_length = body->length();
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(std::move(r), [&](isolates::InvokeResponse response) { answer = response; });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return answer.has_value(); }));
+  EXPECT_EQ(answer->body, "1000 1000");
+  EXPECT_EQ(body->reads, 2);     // two reads in JS, two reads of the source: nothing read ahead
+  EXPECT_TRUE(body->cancelled);  // the request ended with the rest unread
+}
+
+TEST_F(FunctionInstanceTest, RequestBodyTextReadsTheWholeStream) {
+  auto f = make(R"js(
+export default { async fetch(request) { return new Response(String((await request.text()).length)); } };
+)js");
+  ASSERT_TRUE(f);
+  auto r = request("POST", "http://h/");
+  r.body = std::make_shared<OnDemandStream>(300, 4096);
+  std::optional<isolates::InvokeResponse> answer;
+  f->invoke(std::move(r), [&](isolates::InvokeResponse response) { answer = response; });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return answer.has_value(); }));
+  EXPECT_EQ(answer->body, std::to_string(300 * 4096));
+}
+
+TEST_F(FunctionInstanceTest, AnUntouchedBodyPassedOnIsTheSameHostStream) {
+  auto f = make(R"js(
+export default {
+  fetch(request) {
+    const copy = new Request("http://elsewhere/", request);  // moves the body, still untouched
+    return new Response(copy.body, { headers: { "x-proxied": "1" } });
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto body = std::make_shared<OnDemandStream>(3, 10);
+  auto r = request("POST", "http://h/");
+  r.body = body;
+  auto answer = call(*f, std::move(r));
+  ASSERT_TRUE(answer);
+  // The bytes never entered V8: the response streams the request's own ByteStream.
+  EXPECT_EQ(answer->stream.get(), body.get());
+  EXPECT_EQ(body->reads, 0);
+  EXPECT_EQ(f->inFlight(), 0u);
+}
+
+TEST_F(FunctionInstanceTest, StreamedResponseIsProducedAsItIsReadAndHoldsItsRequest) {
+  auto f = make(R"js(
+let pulls = 0;
+export default {
+  fetch(request) {
+    if (request.url.endsWith("/pulls")) return new Response(String(pulls));
+    const stream = new ReadableStream({
+      async pull(controller) {
+        pulls++;
+        await new Promise((resolve) => setTimeout(resolve, 1));  // a timer of the request
+        controller.enqueue(new TextEncoder().encode(`chunk${pulls};`));
+        if (pulls === 3) controller.close();
+      },
+    }, { highWaterMark: 0 });
+    return new Response(stream);
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto answer = call(*f, request("GET", "http://h/stream"));
+  ASSERT_TRUE(answer);
+  ASSERT_TRUE(answer->stream);
+  EXPECT_EQ(f->inFlight(), 1u);                                      // its body is still to come
+  EXPECT_EQ(call(*f, request("GET", "http://h/pulls"))->body, "0");  // nothing read, nothing made
+  std::optional<std::string> whole;
+  host::readWhole(answer->stream, 1 << 20,
+                  [&](bool ok, std::string bytes) { whole = ok ? bytes : "error: " + bytes; });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return whole.has_value(); }));
+  EXPECT_EQ(*whole, "chunk1;chunk2;chunk3;");
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->inFlight() == 0; }));
+}
+
+TEST_F(FunctionInstanceTest, CancellingAResponseStreamCancelsTheJsStream) {
+  auto f = make(R"js(
+export default {
+  fetch(request) {
+    return new Response(new ReadableStream({
+      pull(controller) { controller.enqueue(new Uint8Array(100)); },
+      cancel(reason) { console.log("cancelled by the host"); },
+    }));
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto answer = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(answer && answer->stream);
+  std::optional<host::ByteStream::Event> first;
+  answer->stream->read([&](host::ByteStream::Event e, std::string) { first = e; });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return first.has_value(); }));
+  EXPECT_EQ(*first, host::ByteStream::Event::kData);
+  answer->stream->cancel();
+  ASSERT_TRUE(runUntil(&loop_, [&] { return f->inFlight() == 0; }));
+  EXPECT_NE(logs_.all().find("cancelled by the host"), std::string::npos) << logs_.all();
+}
+
+TEST_F(FunctionInstanceTest, ANonByteChunkErrorsTheResponseStream) {
+  auto f = make(R"js(
+export default {
+  fetch() {
+    return new Response(new ReadableStream({ start(c) { c.enqueue("not bytes"); c.close(); } }));
+  },
+};)js");
+  ASSERT_TRUE(f);
+  auto answer = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(answer && answer->stream);
+  std::optional<std::string> whole;
+  host::readWhole(answer->stream, 1 << 20,
+                  [&](bool ok, std::string bytes) { whole = ok ? "ok" : bytes; });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return whole.has_value(); }));
+  EXPECT_NE(whole->find("not a Uint8Array"), std::string::npos) << *whole;
+  EXPECT_EQ(f->inFlight(), 0u);
+}
+
+TEST_F(FunctionInstanceTest, TheWallLimitTruncatesAStreamThatNeverEnds) {
+  auto created = create(R"js(
+export default {
+  fetch() { return new Response(new ReadableStream({ pull() { return new Promise(() => {}); } })); },
+};)js",
+                        {}, {1000, 128, 1, 10});
+  ASSERT_TRUE(created.ok());
+  auto& f = *created;
+  auto answer = call(*f, request("GET", "http://h/"));
+  ASSERT_TRUE(answer && answer->stream);
+  std::optional<std::pair<host::ByteStream::Event, std::string>> got;
+  answer->stream->read([&](host::ByteStream::Event e, std::string m) { got.emplace(e, m); });
+  ASSERT_TRUE(runUntil(&loop_, [&] { return got.has_value(); }));
+  EXPECT_EQ(got->first, host::ByteStream::Event::kError);
+  EXPECT_EQ(f->inFlight(), 0u);
 }
 
 }  // namespace
