@@ -77,6 +77,15 @@ bool DnsResolver::ensureChannel(std::string* error) {
     *error = "the resolver could not start: " + reasonFor(rc);
     return false;
   }
+  if (!options_.servers.empty()) {
+    rc = ares_set_servers_ports_csv(channel_, options_.servers.c_str());
+    if (rc != ARES_SUCCESS) {
+      ares_destroy(channel_);
+      channel_ = nullptr;
+      *error = "bad DNS servers '" + options_.servers + "': " + reasonFor(rc);
+      return false;
+    }
+  }
   return true;
 }
 

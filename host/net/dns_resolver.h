@@ -37,6 +37,8 @@ struct DnsOptions {
   uint64_t max_ttl_ms = 300'000;
   int query_timeout_ms = 2'000;  // per try, per server
   int tries = 2;
+  // "127.0.0.1:5353,[::1]:53": these servers instead of /etc/resolv.conf's (tests use it).
+  std::string servers;
 };
 
 class DnsResolver {

@@ -33,8 +33,15 @@
 //   (no progress while the client waits on the socket: a request write, a body read).
 //   No timer runs while the client waits on the caller (its request body, its next read()).
 //
+// - The callbacks given to start() and to the body's read() must not throw (they run inside
+//   libuv callbacks). They may call anything on the client, close() included.
+//
 // Thread: the loop's, for everything, including the ByteStreams it hands out.
 // Owner: whoever made it (one per shard); close() (or the destructor) before the loop ends.
+// Wiring, on the shard's thread:
+//   auto options = net::httpClientOptionsFor(config.outbound);  // quiverd validated it already
+//   auto client = std::make_unique<net::HttpClient>(shard.loop(), std::move(*options));
+//   …  client->close();  // at shard teardown, before the loop stops
 #pragma once
 
 #include <uv.h>

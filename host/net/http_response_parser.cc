@@ -89,6 +89,13 @@ int HttpResponseParser::onHeaderValueComplete(llhttp_t* p) {
   auto& s = self(p);
   if (int rc = s.countHead(4)) return rc;  // ": " and CRLF
   if (s.head_complete_) return 0;          // a trailer: dropped
+  // llhttp unfolds obs-fold (RFC 9112 5.2); a CR, LF or NUL left in a value could not be a
+  // Headers value in JS: refuse the response.
+  if (s.field_.empty() ||
+      s.value_.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    s.error_ = "invalid HTTP response: invalid header line";
+    return HPE_USER;
+  }
   std::transform(s.field_.begin(), s.field_.end(), s.field_.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   while (!s.value_.empty() && (s.value_.back() == ' ' || s.value_.back() == '\t')) {
@@ -107,7 +114,8 @@ int HttpResponseParser::onHeadersComplete(llhttp_t* p) {
     s.error_ = "unexpected 101 Switching Protocols (no upgrade was asked for)";
     return HPE_USER;
   }
-  if (status < 200) return 0;  // interim: no body, the final response follows
+  // Interim: no body (llhttp 8.1 would read one a 1xx announces), the final response follows.
+  if (status < 200) return 1;
   s.head_.status = status;
   s.head_complete_ = true;
   // 204 and 304 never have a body, whatever Content-Length says (llhttp 8.1 would read one).
@@ -122,7 +130,7 @@ int HttpResponseParser::onHeadersComplete(llhttp_t* p) {
 
 int HttpResponseParser::onBody(llhttp_t* p, const char* at, size_t n) {
   auto& s = self(p);
-  if (s.body_) s.body_->append(at, n);
+  if (s.body_ && s.head_complete_) s.body_->append(at, n);
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "tests/unit/host/net/client_test_util.h"
+#include "tests/unit/host/net/fake_dns.h"
 #include "tests/unit/host/net/upstream.h"
 #include "tests/unit/host/temp_dir.h"
 
@@ -497,6 +498,39 @@ TEST_F(HttpClientTest, EgressDeniedByDefaultForANameResolvingToLoopback) {
   auto v6 = get("http://[::ffff:127.0.0.1]:" + std::to_string(upstream->port()) + "/");
   ASSERT_TRUE(v6.error);
   EXPECT_EQ(*v6.error, "egress to ::ffff:127.0.0.1 is blocked by the host's egress policy");
+}
+
+TEST_F(HttpClientTest, EgressIsCheckedOnWhatADnsServerAnswers) {
+  quiver::testing::FakeDns dns(runner.loop());
+  dns.add("rebind.test", {{"127.0.0.1"}, {"::1"}, 300});
+  HttpClientOptions options;  // the default policy
+  options.dns.servers = dns.server();
+  makeClient(options);
+  serveFixed(kHello);
+  auto out = get("http://rebind.test:" + std::to_string(upstream->port()) + "/");
+  ASSERT_TRUE(out.error);
+  EXPECT_NE(out.error->find("is blocked by the host's egress policy"), std::string::npos)
+      << *out.error;
+  EXPECT_NE(out.error->find("(rebind.test)"), std::string::npos) << *out.error;
+  EXPECT_EQ(upstream->connectionsAccepted(), 0);
+  client->close();
+  dns.close();
+}
+
+TEST_F(HttpClientTest, AnAllowedNameFromADnsServerConnects) {
+  quiver::testing::FakeDns dns(runner.loop());
+  dns.add("upstream.test", {{"127.0.0.1"}, {}, 300});
+  auto options = localOptions();
+  options.dns.servers = dns.server();
+  makeClient(options);
+  serveFixed(kHello);
+  auto out = get("http://upstream.test:" + std::to_string(upstream->port()) + "/");
+  ASSERT_TRUE(out.response) << out.error.value_or("");
+  EXPECT_EQ(readBody(out).data, "hello");
+  EXPECT_EQ(upstream->requests().at(0).header("host"),
+            "upstream.test:" + std::to_string(upstream->port()));
+  client->close();
+  dns.close();
 }
 
 TEST_F(HttpClientTest, ExplicitAllowLetsANameThrough) {

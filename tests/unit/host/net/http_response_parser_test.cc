@@ -70,6 +70,24 @@ TEST(HttpResponseParserTest, HeadResponseHasNoBody) {
   EXPECT_TRUE(parser.keepAlive());
 }
 
+// Found by the fuzzer: llhttp 8.1 reads a body a 1xx announces, which would land in the final
+// response's body.
+TEST(HttpResponseParserTest, AnInterimResponseNeverHasABody) {
+  for (bool head_request : {false, true}) {
+    HttpResponseParser parser(4096, head_request);
+    std::string body;
+    std::string wire =
+        "HTTP/1.1 100 Continue\r\nContent-Length: 2\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n";
+    if (!head_request) wire += "ok";
+    ASSERT_TRUE(parser.feed(wire.data(), wire.size(), &body));
+    EXPECT_TRUE(parser.messageComplete());
+    EXPECT_EQ(parser.head().status, 200);
+    EXPECT_EQ(body, head_request ? "" : "ok");
+    EXPECT_FALSE(parser.extraBytes());
+  }
+}
+
 TEST(HttpResponseParserTest, ManyInterimResponsesCountAgainstTheHeadLimit) {
   HttpResponseParser parser(1024, false);
   std::string body;
@@ -80,6 +98,16 @@ TEST(HttpResponseParserTest, ManyInterimResponsesCountAgainstTheHeadLimit) {
   }
   EXPECT_FALSE(ok);
   EXPECT_EQ(parser.error(), "the response head exceeds the limit of 1024 bytes");
+}
+
+// RFC 9112 5.2: a user agent replaces an obs-fold in a response with spaces.
+TEST(HttpResponseParserTest, FoldedHeaderValuesArriveUnfolded) {
+  HttpResponseParser parser(4096, false);
+  std::string body;
+  std::string wire = "HTTP/1.1 200 OK\r\nX-A: one\r\n two\r\nContent-Length: 0\r\n\r\n";
+  ASSERT_TRUE(parser.feed(wire.data(), wire.size(), &body));
+  ASSERT_TRUE(parser.messageComplete());
+  EXPECT_EQ(parser.head().headers.at(0).second, "one two");
 }
 
 TEST(HttpResponseParserTest, TruncatedHeadIsAnErrorAtFinish) {
