@@ -296,6 +296,23 @@ void FunctionInstance::onClientGone(uint64_t id) {
   if (it == requests_.end() || it->second.responded()) return;
   log(host::LogLevel::kInfo, it->second.request_id,
       "the client disconnected before the response; the request was cancelled");
+  if (!it->second.js_request.IsEmpty()) {
+    runEntry(id, [&] {
+      auto state = requests_.find(id);
+      if (state == requests_.end()) return;
+      v8::Isolate* isolate = holder_.get();
+      auto context = isolate->GetCurrentContext();
+      v8::TryCatch try_catch(isolate);
+      v8::Local<v8::Function> abort;
+      v8::Local<v8::Value> argv[] = {state->second.js_request.Get(isolate)};
+      v8::Local<v8::Value> ignored;
+      if (runtime_->internalFunction(isolate, context, "abortIncomingRequest").ToLocal(&abort)) {
+        (void)abort->Call(context, v8::Undefined(isolate), 1, argv).ToLocal(&ignored);
+      }
+    });
+  }
+  it = requests_.find(id);
+  if (it == requests_.end()) return;
   finish(id, InvokeResponse::hostError(499, "client_disconnected", "the client disconnected"));
   deliverCompletions();
 }
@@ -355,6 +372,7 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
     return fail();
   }
   requests_[id].ctx.Reset(isolate, ctx);
+  requests_[id].js_request.Reset(isolate, js_request);
   v8::Local<v8::Value> fetch_args[] = {js_request, env_.Get(isolate), ctx};
   v8::Local<v8::Value> result;
   if (!fetch_.Get(isolate)->Call(context, handler_.Get(isolate), 3, fetch_args).ToLocal(&result)) {

@@ -114,8 +114,10 @@ class FunctionInstance final : public OpsHost {
     std::shared_ptr<InvocationSignal> signal;  // the client going away
     uint64_t signal_id = 0;
     v8::Global<v8::Value> ctx;  // the handler's ExecutionContext
-    int holds = 0;              // background work still keeping it after its response
-    int subrequests = 0;        // fetch() exchanges started
+    v8::Global<v8::Value>
+        js_request;       // the handler's Request (its signal aborts if the client goes)
+    int holds = 0;        // background work still keeping it after its response
+    int subrequests = 0;  // fetch() exchanges started
     // Set when the incoming body failed on the gateway's side (over the limit, stalled,
     // malformed): the client gets this error whatever the function answers.
     std::optional<InvokeResponse> body_error;

@@ -75,6 +75,8 @@ export default {
       case "/fn/s/duplex":  // each chunk goes back as soon as it arrives
         return new Response(request.body.pipeThrough(new TransformStream()));
       case "/fn/s/pending":
+        request.signal.addEventListener("abort", () =>
+          console.log("request signal aborted:", request.signal.reason.name));
         setInterval(() => console.log("still pending"), 20);
         return new Promise(() => {});
       case "/fn/s/gzip":
@@ -212,6 +214,8 @@ TEST_F(StreamsTest, AClientThatLeavesBeforeTheResponseCancelsTheRequest) {
     ASSERT_TRUE(daemon_.waitForLog("still pending", seconds(10)));
   }
   EXPECT_TRUE(daemon_.waitForLog("the client disconnected before the response", seconds(10)))
+      << daemon_.logs();
+  EXPECT_TRUE(daemon_.waitForLog("request signal aborted: AbortError", seconds(10)))
       << daemon_.logs();
 }
 

@@ -12,6 +12,7 @@
 //       it must be unlocked and undisturbed). The request's headers are immutable. The values
 //       are trusted (not re-validated).
 //   warmUp(): runs the request path once on a new instance (see below).
+//   abortIncomingRequest(request): aborts request.signal (the client disconnected).
 //   makeContext() -> ExecutionContext with waitUntil(promise) and passThroughOnException().
 //   waitUntilSettled(ctx) -> Promise<void> | null: null when ctx.waitUntil() was never called
 //       (the host then ends the request with its response); otherwise a promise that fulfills
@@ -194,7 +195,15 @@ function warmUp() {
   makeContext();
 }
 
+// The client went away before the response (the host calls this, then ends the request): the
+// request's signal aborts with an AbortError, as in Deno, so listeners can stop their work.
+function abortIncomingRequest(request) {
+  internals.signalAbort(internals.requestSignal(request),
+    new internals.DOMException("The client disconnected before the response", "AbortError"));
+}
+
 internals.warmUp = warmUp;
+internals.abortIncomingRequest = abortIncomingRequest;
 internals.makeRequest = makeRequest;
 internals.makeContext = makeContext;
 internals.waitUntilSettled = waitUntilSettled;
