@@ -52,6 +52,11 @@ struct HostConfig {
   LimitValues limits;  // defaults for versions that do not set their own
   LimitValues max_limits{30'000, 1024, 900, 10'000};  // the most a deploy may ask for
   size_t max_queue = 1000;  // requests waiting per function per shard once all slots are busy
+  // Warm instances (per shard) idle this long are disposed; the next request cold-starts.
+  uint64_t instance_idle_ms = 300'000;
+  // Warm instances' V8 heaps per shard above this: the least recently used idle ones are
+  // disposed until under it. 0: no budget.
+  uint64_t warm_memory_mb = 0;
   OutboundConfig outbound;
 };
 

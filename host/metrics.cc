@@ -148,6 +148,10 @@ Metrics::Metrics()
                     .Name("quiver_isolates")
                     .Help("Live V8 isolates by state.")
                     .Register(*registry_)),
+      evictions_(BuildCounter()
+                     .Name("quiver_instance_evictions_total")
+                     .Help("Warm function instances disposed while idle (reason: idle, memory).")
+                     .Register(*registry_)),
       functions_deployed_(BuildGauge()
                               .Name("quiver_functions_deployed")
                               .Help("Functions with a live version.")
@@ -187,6 +191,10 @@ prometheus::Counter& Metrics::limitExceeded(std::string_view function, std::stri
 
 prometheus::Gauge& Metrics::isolates(std::string_view state) {
   return isolates_.Add({{"state", std::string(state)}});
+}
+
+prometheus::Counter& Metrics::evictions(std::string_view reason) {
+  return evictions_.Add({{"reason", std::string(reason)}});
 }
 
 prometheus::Counter& Metrics::httpErrors(std::string_view code) {

@@ -30,6 +30,8 @@ class Metrics {
   prometheus::Histogram& coldStartDuration() { return cold_start_duration_; }
   prometheus::Counter& limitExceeded(std::string_view function, std::string_view limit);
   prometheus::Gauge& isolates(std::string_view state);
+  // Warm instances disposed while idle: reason "idle" (unused too long) or "memory" (the budget).
+  prometheus::Counter& evictions(std::string_view reason);
   prometheus::Gauge& functionsDeployed() { return functions_deployed_; }
   prometheus::Gauge& httpConnections() { return http_connections_; }
   prometheus::Counter& httpErrors(std::string_view code);
@@ -47,6 +49,7 @@ class Metrics {
   prometheus::Histogram& cold_start_duration_;
   prometheus::Family<prometheus::Counter>& limit_exceeded_;
   prometheus::Family<prometheus::Gauge>& isolates_;
+  prometheus::Family<prometheus::Counter>& evictions_;
   prometheus::Gauge& functions_deployed_;
   prometheus::Gauge& http_connections_;
   prometheus::Family<prometheus::Counter>& http_errors_;

@@ -1,5 +1,7 @@
 #include "isolates/function_host.h"
 
+#include <algorithm>
+
 #include <chrono>
 
 namespace quiver::isolates {
@@ -31,6 +33,15 @@ FunctionHost::FunctionHost(uv_loop_t* loop, const host::HostConfig& config,
   collector_ = new uv_idle_t;
   uv_idle_init(loop_, collector_);
   collector_->data = this;
+  evictor_ = new uv_timer_t;
+  uv_timer_init(loop_, evictor_);
+  evictor_->data = this;
+  // Often enough that an instance goes within about a quarter of its idle time more (at most
+  // every 5 s); the timer alone never keeps the shard's loop running.
+  uint64_t every = std::clamp<uint64_t>(config_.instance_idle_ms / 4, 10, 5000);
+  uv_timer_start(
+      evictor_, [](uv_timer_t* t) { static_cast<FunctionHost*>(t->data)->evict(); }, every, every);
+  uv_unref(reinterpret_cast<uv_handle_t*>(evictor_));
 }
 
 FunctionHost::~FunctionHost() {
@@ -46,9 +57,12 @@ FunctionHost::~FunctionHost() {
   instances_.clear();
   retired_.clear();
   http_client_->close();  // after the instances: their exchanges are aborted by then
-  // The handle outlives this object until libuv has closed it.
+  // The handles outlive this object until libuv has closed them.
   uv_close(reinterpret_cast<uv_handle_t*>(collector_),
            [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
+  uv_timer_stop(evictor_);
+  uv_close(reinterpret_cast<uv_handle_t*>(evictor_),
+           [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
 }
 
 void FunctionHost::invoke(std::string_view function, InvokeRequest request, InvokeCallback done) {
@@ -92,6 +106,7 @@ void FunctionHost::dispatch(const host::FunctionVersionPtr& version, InvokeReque
   }
   ++admission_[version->name].in_flight;
   auto start = std::chrono::steady_clock::now();
+  last_used_[version->name] = start;
   std::string name = version->name;
   instance->invoke(std::move(request), [this, name = std::move(name), start,
                                         done = std::move(done)](InvokeResponse response) mutable {
@@ -108,6 +123,7 @@ void FunctionHost::release(const std::string& name) {
   if (it == admission_.end() || shutting_down_) return;
   Admission& admission = it->second;
   if (admission.in_flight > 0) --admission.in_flight;
+  last_used_[name] = std::chrono::steady_clock::now();
   if (admission.queue.empty()) return;
   Waiting next = std::move(admission.queue.front());
   admission.queue.pop_front();
@@ -186,6 +202,49 @@ void FunctionHost::collectRetired() {
     } else {
       ++i;
     }
+  }
+}
+
+void FunctionHost::evict() {
+  if (shutting_down_) return;
+  auto now = std::chrono::steady_clock::now();
+  auto idle_for = std::chrono::milliseconds(config_.instance_idle_ms);
+  auto lastUsed = [&](const std::string& name) {
+    auto it = last_used_.find(name);
+    return it == last_used_.end() ? now : it->second;
+  };
+  // Idle too long. An instance with work in flight (waitUntil, a stream) is not idle.
+  for (auto it = instances_.begin(); it != instances_.end();) {
+    if (it->second->inFlight() == 0 && !it->second->dead() &&
+        now - lastUsed(it->first) >= idle_for) {
+      metrics_.evictions("idle").Increment();
+      metrics_.isolates("warm").Decrement();
+      last_used_.erase(it->first);
+      it = instances_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (config_.warm_memory_mb == 0) return;
+  // Over the memory budget: the least recently used idle instances go first.
+  size_t budget = static_cast<size_t>(config_.warm_memory_mb) << 20;
+  size_t total = 0;
+  std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> idle;
+  for (auto& [name, instance] : instances_) {
+    total += instance->heapBytes();
+    if (instance->inFlight() == 0 && !instance->dead()) idle.emplace_back(lastUsed(name), name);
+  }
+  std::sort(idle.begin(), idle.end());
+  for (const auto& [when, name] : idle) {
+    if (total <= budget) break;
+    auto it = instances_.find(name);
+    if (it == instances_.end()) continue;
+    size_t freed = it->second->heapBytes();
+    metrics_.evictions("memory").Increment();
+    metrics_.isolates("warm").Decrement();
+    last_used_.erase(name);
+    instances_.erase(it);
+    total -= std::min(total, freed);
   }
 }
 

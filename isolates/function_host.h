@@ -10,6 +10,7 @@
 
 #include <uv.h>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ class FunctionHost final : public Invoker {
 
   // Disposes every idle instance (shutdown, memory pressure).
   void disposeIdle();
+  // Disposes instances idle longer than HostConfig::instance_idle_ms, then the least recently
+  // used idle ones while the warm heaps are over HostConfig::warm_memory_mb. Runs from a timer.
+  void evict();
   size_t warmInstances() const { return instances_.size(); }
 
  private:
@@ -69,7 +73,10 @@ class FunctionHost final : public Invoker {
   std::vector<std::unique_ptr<FunctionInstance>> retired_;  // old versions still serving, dead ones
   static host::net::HttpClientOptions httpClientOptions(const host::HostConfig& config);
   std::unique_ptr<host::net::HttpClient> http_client_;  // fetch() of every instance here
-  uv_idle_t* collector_;        // disposes of retired instances outside their own call stacks
+  uv_idle_t* collector_;
+  uv_timer_t* evictor_;  // runs evict(); does not keep the loop alive
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point>
+      last_used_;               // disposes of retired instances outside their own call stacks
   bool shutting_down_ = false;  // disposes of retired instances outside their own call stacks
 };
 

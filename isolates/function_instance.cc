@@ -260,6 +260,12 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
   if (dead_ && on_dead_) on_dead_();
 }
 
+size_t FunctionInstance::heapBytes() {
+  v8::HeapStatistics stats;
+  holder_.get()->GetHeapStatistics(&stats);
+  return stats.total_heap_size() + stats.external_memory();
+}
+
 void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {
   if (dead_) {
     return done(InvokeResponse::hostError(503, "instance_discarded",

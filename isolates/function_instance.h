@@ -78,6 +78,8 @@ class FunctionInstance final : public OpsHost {
   void invoke(InvokeRequest request, InvokeCallback done);
 
   size_t inFlight() const { return requests_.size(); }
+  // The isolate's V8 heap (what the memory budget of warm instances counts).
+  size_t heapBytes();
   bool dead() const { return dead_; }
   const host::FunctionVersionPtr& version() const { return version_; }
   void setOnDead(std::function<void()> on_dead) { on_dead_ = std::move(on_dead); }

@@ -113,6 +113,14 @@ void addLimitFlags(CLI::App& app, host::HostConfig& config) {
   app.add_option("--max-queue", config.max_queue,
                  "Requests waiting per function per shard once its concurrency is used up")
       ->capture_default_str();
+  app.add_option("--instance-idle-ms", config.instance_idle_ms,
+                 "A warm function instance unused this long is disposed (the next request starts "
+                 "a new one)")
+      ->capture_default_str();
+  app.add_option("--warm-memory-mb", config.warm_memory_mb,
+                 "Per shard: above this many MB of warm instances' heaps the least recently used "
+                 "idle ones are disposed (0: no budget)")
+      ->capture_default_str();
 }
 
 // A zero would mean "no limit" or "never serve", and a default above its maximum would make the
@@ -129,6 +137,9 @@ Status checkLimitFlags(const host::HostConfig& config) {
     }
   }
   if (config.max_queue == 0) return Error{"bad_flag", "--max-queue must be at least 1"};
+  if (config.instance_idle_ms == 0) {
+    return Error{"bad_flag", "--instance-idle-ms must be at least 1"};
+  }
   return okStatus();
 }
 
