@@ -158,9 +158,8 @@ Status FunctionInstance::load() {
         // The request path compiled once, on the host's time (see warmUp in 90_internals.js).
         v8::TryCatch try_catch(isolate);
         v8::Local<v8::Function> warm_up;
-        v8::Local<v8::Value> ignored;
         if (runtime_->internalFunction(isolate, context, "warmUp").ToLocal(&warm_up)) {
-          (void)warm_up->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&ignored);
+          callForEffect(context, warm_up, 0, nullptr);
         }
         // From here on user code runs: no eval() or new Function() from strings unless allowed.
         context->AllowCodeGenerationFromStrings(version_->config.allow_eval);
@@ -311,9 +310,8 @@ void FunctionInstance::onClientGone(uint64_t id) {
       v8::TryCatch try_catch(isolate);
       v8::Local<v8::Function> abort;
       v8::Local<v8::Value> argv[] = {state->second.js_request.Get(isolate)};
-      v8::Local<v8::Value> ignored;
       if (runtime_->internalFunction(isolate, context, "abortIncomingRequest").ToLocal(&abort)) {
-        (void)abort->Call(context, v8::Undefined(isolate), 1, argv).ToLocal(&ignored);
+        callForEffect(context, abort, 1, argv);
       }
     });
   }

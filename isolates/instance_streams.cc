@@ -69,12 +69,9 @@ uint64_t FunctionInstance::adoptBody(uint64_t request, std::shared_ptr<host::Byt
 v8::MaybeLocal<v8::Value> FunctionInstance::hostReadableStream(v8::Local<v8::Context> context,
                                                                uint64_t handle) {
   v8::Isolate* isolate = holder_.get();
-  v8::Local<v8::Function> make;
-  if (!runtime_->internalFunction(isolate, context, "createHostReadableStream").ToLocal(&make)) {
-    return {};
-  }
   v8::Local<v8::Value> argv[] = {v8::Number::New(isolate, static_cast<double>(handle))};
-  return make->Call(context, v8::Undefined(isolate), 1, argv);
+  return runtime_->createHostReadableStream(isolate)->Call(context, v8::Undefined(isolate), 1,
+                                                           argv);
 }
 
 std::shared_ptr<host::ByteStream> FunctionInstance::takeHostBody(uint64_t handle) {
@@ -185,10 +182,10 @@ std::shared_ptr<host::ByteStream> FunctionInstance::readFromJs(uint64_t request,
 Result<std::shared_ptr<host::ByteStream>> FunctionInstance::bodyStreamOf(
     uint64_t request, v8::Local<v8::Context> context, v8::Local<v8::Value> stream, bool holds) {
   v8::Isolate* isolate = holder_.get();
-  v8::Local<v8::Function> take;
   v8::Local<v8::Value> taken;
-  if (!runtime_->internalFunction(isolate, context, "takeHostStream").ToLocal(&take) ||
-      !take->Call(context, v8::Undefined(isolate), 1, &stream).ToLocal(&taken)) {
+  if (!runtime_->takeHostStream(isolate)
+           ->Call(context, v8::Undefined(isolate), 1, &stream)
+           .ToLocal(&taken)) {
     return Error{"invalid_body", "the body stream cannot be read"};
   }
   if (taken->IsNumber()) {
@@ -213,11 +210,11 @@ void FunctionInstance::jsStreamRead(uint64_t id, host::ByteStream::ReadCallback 
     v8::Isolate* isolate = holder_.get();
     auto context = isolate->GetCurrentContext();
     v8::TryCatch try_catch(isolate);
-    v8::Local<v8::Function> read;
     v8::Local<v8::Value> reader = stream->second.reader.Get(isolate);
     v8::Local<v8::Value> promise;
-    if (runtime_->internalFunction(isolate, context, "readChunk").ToLocal(&read) &&
-        read->Call(context, v8::Undefined(isolate), 1, &reader).ToLocal(&promise) &&
+    if (runtime_->readChunk(isolate)
+            ->Call(context, v8::Undefined(isolate), 1, &reader)
+            .ToLocal(&promise) &&
         promise->IsPromise()) {
       return watch(id, promise.As<v8::Promise>(), Settled::kStreamChunk, Settled::kStreamChunk);
     }
@@ -265,12 +262,8 @@ void FunctionInstance::jsStreamCancel(uint64_t id) {
     v8::Isolate* isolate = holder_.get();
     auto context = isolate->GetCurrentContext();
     v8::TryCatch try_catch(isolate);
-    v8::Local<v8::Function> cancel;
     v8::Local<v8::Value> argv[] = {reader.Get(isolate)};
-    v8::Local<v8::Value> ignored;
-    if (runtime_->internalFunction(isolate, context, "cancelReader").ToLocal(&cancel)) {
-      (void)cancel->Call(context, v8::Undefined(isolate), 1, argv).ToLocal(&ignored);
-    }
+    callForEffect(context, runtime_->cancelReader(isolate), 1, argv);
   });
   if (holds) release(request);
 }

@@ -24,6 +24,16 @@ std::string toUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value,
 // UTF-8 of a value already known to be a string, without running user code.
 std::string stringToUtf8(v8::Isolate* isolate, v8::Local<v8::String> s);
 
+// Calls `fn` for what it does, not what it returns. An exception (or a termination) stays with
+// the caller's TryCatch.
+inline void callForEffect(v8::Local<v8::Context> context, v8::Local<v8::Function> fn, int argc,
+                          v8::Local<v8::Value>* argv) {
+  v8::Local<v8::Value> ignored;
+  if (fn->Call(context, v8::Undefined(context->GetIsolate()), argc, argv).ToLocal(&ignored)) {
+    return;
+  }
+}
+
 // HTTP header names and values, status texts: ByteStrings
 // (https://webidl.spec.whatwg.org/#idl-ByteString), one byte per code unit both ways, no UTF-8.
 // byteString of a non-string is "".

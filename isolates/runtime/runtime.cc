@@ -133,6 +133,10 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
                {"responseRecord", &runtime->response_record_},
                {"setBaseUrl", &runtime->set_base_url_},
                {"waitUntilSettled", &runtime->wait_until_settled_},
+               {"createHostReadableStream", &runtime->create_host_readable_stream_},
+               {"takeHostStream", &runtime->take_host_stream_},
+               {"readChunk", &runtime->read_chunk_},
+               {"cancelReader", &runtime->cancel_reader_},
                {"processRejections", &runtime->process_rejections_},
                {"reportException", &runtime->report_exception_}};
   for (auto& slot : slots) {

@@ -42,9 +42,17 @@ class Runtime {
   v8::Local<v8::Function> waitUntilSettled(v8::Isolate* i) const {
     return wait_until_settled_.Get(i);
   }
+  // 28_host_streams.js, for the host's stream bridge (isolates/instance_streams.cc): per chunk,
+  // so they are kept here rather than looked up.
+  v8::Local<v8::Function> createHostReadableStream(v8::Isolate* i) const {
+    return create_host_readable_stream_.Get(i);
+  }
+  v8::Local<v8::Function> takeHostStream(v8::Isolate* i) const { return take_host_stream_.Get(i); }
+  v8::Local<v8::Function> readChunk(v8::Isolate* i) const { return read_chunk_.Get(i); }
+  v8::Local<v8::Function> cancelReader(v8::Isolate* i) const { return cancel_reader_.Get(i); }
   v8::Local<v8::Object> internals(v8::Isolate* i) const { return internals_.Get(i); }
-  // internals[name] when it is a function (for the entry points called rarely enough that a
-  // property lookup costs nothing next to what they do); empty otherwise.
+  // internals[name] when it is a function (for the entry points called once per instance or
+  // per failure, where a property lookup costs nothing next to what they do); empty otherwise.
   v8::MaybeLocal<v8::Function> internalFunction(v8::Isolate* isolate,
                                                 v8::Local<v8::Context> context,
                                                 const char* name) const;
@@ -77,6 +85,10 @@ class Runtime {
   v8::Global<v8::Function> response_record_;
   v8::Global<v8::Function> set_base_url_;
   v8::Global<v8::Function> wait_until_settled_;
+  v8::Global<v8::Function> create_host_readable_stream_;
+  v8::Global<v8::Function> take_host_stream_;
+  v8::Global<v8::Function> read_chunk_;
+  v8::Global<v8::Function> cancel_reader_;
 };
 
 }  // namespace quiver::isolates

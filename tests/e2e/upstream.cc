@@ -144,29 +144,11 @@ bool hasHeader(const std::vector<std::pair<std::string, std::string>>& headers,
 
 }  // namespace
 
-TestCa::TestCa() {
-  dir = makeTempDir();
-  ca_cert = dir + "/ca.pem";
-  server_cert = dir + "/server.pem";
-  server_key = dir + "/server.key";
-  std::string ca_key = dir + "/ca.key", csr = dir + "/server.csr", ext = dir + "/ext.cnf";
-  writeFile(ext, "subjectAltName=DNS:localhost,DNS:upstream.test,IP:127.0.0.1\n");
-  std::vector<std::vector<std::string>> steps = {
-      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-       "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", ca_key, "-out", ca_cert, "-days", "2",
-       "-subj", "/CN=Quiver Test CA"},
-      {"/usr/bin/openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-       "-nodes", "-keyout", server_key, "-out", csr, "-subj", "/CN=localhost"},
-      {"/usr/bin/openssl", "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
-       "-CAcreateserial", "-out", server_cert, "-days", "2", "-extfile", ext},
-  };
-  for (const auto& argv : steps) {
-    ProcessResult r = runProgram(argv);
-    if (r.exit_code != 0) throw std::runtime_error("openssl failed: " + r.err);
-  }
+TestCa::TestCa() : pki(makeTestPki(makeTempDir())), ca_cert(pki.ca_pem) {
+  if (ca_cert.empty()) throw std::runtime_error("the openssl CLI could not make a test PKI");
 }
 
-TestCa::~TestCa() { removeTree(dir); }
+TestCa::~TestCa() { removeTree(pki.dir); }
 
 std::string Upstream::Request::header(const std::string& name) const {
   for (const auto& [n, v] : headers) {
@@ -209,8 +191,8 @@ Upstream::Upstream(Handler handler, const TestCa* tls) : handler_(std::move(hand
   signal(SIGPIPE, SIG_IGN);
   if (tls) {
     tls_ = SSL_CTX_new(TLS_server_method());
-    if (SSL_CTX_use_certificate_chain_file(tls_, tls->server_cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(tls_, tls->server_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (SSL_CTX_use_certificate_chain_file(tls_, tls->pki.localhost_cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(tls_, tls->pki.localhost_key.c_str(), SSL_FILETYPE_PEM) != 1) {
       throw std::runtime_error("cannot load the test server certificate");
     }
   }

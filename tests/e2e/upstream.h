@@ -18,16 +18,17 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/test_pki.h"
+
 namespace quiver::testing {
 
-// A CA and a server certificate for "localhost" / 127.0.0.1 signed by it, in a temp dir.
+// A test PKI (tests/support/test_pki.h) in a temp dir removed at the end; the server uses its
+// localhost certificate (DNS:localhost, IP:127.0.0.1).
 struct TestCa {
   TestCa();
   ~TestCa();
-  std::string dir;
-  std::string ca_cert;      // PEM path: what the client must trust
-  std::string server_cert;  // PEM paths for the server
-  std::string server_key;
+  TestPki pki;
+  std::string ca_cert;  // PEM path: what the client must trust
 };
 
 class Upstream {

@@ -193,6 +193,10 @@ function isTypedArray(value) {
   return TypedArrayPrototypeGetSymbolToStringTag(value) !== undefined;
 }
 
+function isUint8Array(value) {
+  return TypedArrayPrototypeGetSymbolToStringTag(value) === "Uint8Array";
+}
+
 function isDataView(value) {
   if (!isObject(value)) return false;
   try {
@@ -299,6 +303,7 @@ internals.webidl = ObjectFreeze({
   isObject,
   isSharedArrayBuffer,
   isTypedArray,
+  isUint8Array,
   iterableToList,
   recordToList,
   requiredArguments,

@@ -66,7 +66,6 @@ const {
   SymbolToStringTag,
   TypeError,
   TypedArrayPrototypeGetByteLength,
-  TypedArrayPrototypeGetSymbolToStringTag,
   TypedArrayPrototypeSet,
   Uint8Array,
 } = primordials;
@@ -76,6 +75,7 @@ const {
   installGlobal,
   isObject,
   isSharedArrayBuffer,
+  isUint8Array,
   toDictionary,
   toDOMString,
   toEnum,
@@ -2278,7 +2278,7 @@ function readAllBytes(stream) {
   const deferred = new Deferred();
   function step() {
     readableStreamDefaultReaderRead(reader, new ReadRequest((chunk) => {
-      if (TypedArrayPrototypeGetSymbolToStringTag(chunk) !== "Uint8Array") {
+      if (!isUint8Array(chunk)) {
         const error = new TypeError("The body stream produced a chunk that is not a Uint8Array.");
         setPromiseIsHandledToTrue(readableStreamReaderGenericCancel(reader, error));
         deferred.reject(error);

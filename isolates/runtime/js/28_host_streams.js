@@ -25,7 +25,6 @@
 const {
   TypeError,
   TypedArrayPrototypeGetByteLength,
-  TypedArrayPrototypeGetSymbolToStringTag,
   WeakMap,
   WeakMapPrototypeDelete,
   WeakMapPrototypeGet,
@@ -47,7 +46,7 @@ const {
 } = internals.streams;
 const { describeException } = internals;
 
-const isUint8Array = (value) => TypedArrayPrototypeGetSymbolToStringTag(value) === "Uint8Array";
+const { isUint8Array } = internals.webidl;
 
 // Host-backed streams not yet touched by JS -> their handle. An entry goes once JS pulls.
 const untouched = new WeakMap();

@@ -40,11 +40,10 @@ const {
   StringPrototypeToLowerCase,
   TypeError,
   TypedArrayPrototypeGetByteLength,
-  TypedArrayPrototypeGetSymbolToStringTag,
   TypedArrayPrototypeSet,
   Uint8Array,
 } = primordials;
-const { installGlobal, requiredArguments } = internals.webidl;
+const { installGlobal, isUint8Array, requiredArguments } = internals.webidl;
 const {
   Request,
   abortSignalAborted,
@@ -62,8 +61,6 @@ const {
   utf8Encode,
 } = internals;
 const { serializeOrigin } = internals.urlSpec;
-
-const isUint8Array = (value) => TypedArrayPrototypeGetSymbolToStringTag(value) === "Uint8Array";
 
 const MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];

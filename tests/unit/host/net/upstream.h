@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/test_pki.h"
+
 namespace quiver::testing {
 
 class LoopRunner {
@@ -90,15 +92,7 @@ class Upstream {
   std::vector<std::weak_ptr<ConnImpl>> conns_;
 };
 
-// Files of a throwaway PKI: a CA and server certificates signed by it.
-struct TestPki {
-  std::string dir;
-  std::string ca_pem;
-  std::string localhost_cert, localhost_key;  // SAN DNS:localhost
-  std::string other_cert, other_key;          // SAN DNS:other.test
-};
-// Runs the openssl CLI into `dir`. Empty ca_pem when that failed.
-TestPki makeTestPki(const std::string& dir);
+// The certificates come from makeTestPki (tests/support/test_pki.h).
 
 class TlsUpstream {
  public:
