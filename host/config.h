@@ -57,6 +57,9 @@ struct HostConfig {
   // Warm instances' V8 heaps per shard above this: the least recently used idle ones are
   // disposed until under it. 0: no budget.
   uint64_t warm_memory_mb = 0;
+  // Blank isolates (the runtime in place, no function yet) each shard keeps ready for cold
+  // starts, made off the request path. 0: every cold start makes its own.
+  size_t isolate_pool = 2;
   OutboundConfig outbound;
 };
 

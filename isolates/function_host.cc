@@ -29,7 +29,9 @@ FunctionHost::FunctionHost(uv_loop_t* loop, const host::HostConfig& config,
       metrics_(metrics),
       logs_(logs),
       watchdog_(Watchdog::instance().slotForThisThread()),
-      http_client_(std::make_unique<host::net::HttpClient>(loop, httpClientOptions(config))) {
+      http_client_(std::make_unique<host::net::HttpClient>(loop, httpClientOptions(config))),
+      pool_(std::make_unique<IsolatePool>(loop, config.isolate_pool, config.limits.memory_mb,
+                                          &metrics.isolates("pooled"))) {
   collector_ = new uv_idle_t;
   uv_idle_init(loop_, collector_);
   collector_->data = this;
@@ -56,6 +58,7 @@ FunctionHost::~FunctionHost() {
   metrics_.isolates("warm").Decrement(static_cast<double>(instances_.size() + retired_.size()));
   instances_.clear();
   retired_.clear();
+  pool_.reset();
   http_client_->close();  // after the instances: their exchanges are aborted by then
   // The handles outlive this object until libuv has closed them.
   uv_close(reinterpret_cast<uv_handle_t*>(collector_),
@@ -147,8 +150,9 @@ FunctionInstance* FunctionHost::instanceFor(const host::FunctionVersionPtr& vers
   }
   auto start = std::chrono::steady_clock::now();
   auto limits = host::effectiveLimits(config_.limits, version->config.limits);
-  auto created = FunctionInstance::create(
-      version, limits, {loop_, logs_, metrics_, watchdog_, http_client_.get()}, request_id);
+  auto created = FunctionInstance::create(version, limits,
+                                          {loop_, logs_, metrics_, watchdog_, http_client_.get()},
+                                          request_id, pool_->take(limits.memory_mb));
   if (!created) {
     const Error& e = created.error();
     if (e.code.ends_with("_limit_exceeded")) {

@@ -1,6 +1,8 @@
 // FunctionHost: a shard's Invoker. Keeps at most one warm FunctionInstance per function (the
 // live version's), creates one on a cold start, replaces it when a new version goes live (the
 // old one is kept until its in-flight requests finish), and disposes of instances a limit killed.
+// Cold starts take an isolate from the shard's IsolatePool when one of the right memory limit is
+// ready (HostConfig::isolate_pool).
 // Admission: at most max_concurrency requests per function in flight on this shard, then a
 // bounded queue (HostConfig::max_queue), then 429.
 //
@@ -24,6 +26,7 @@
 #include "host/net/http_client.h"
 #include "isolates/function_instance.h"
 #include "isolates/invoker.h"
+#include "isolates/isolate_pool.h"
 
 namespace quiver::isolates {
 
@@ -73,6 +76,7 @@ class FunctionHost final : public Invoker {
   std::vector<std::unique_ptr<FunctionInstance>> retired_;  // old versions still serving, dead ones
   static host::net::HttpClientOptions httpClientOptions(const host::HostConfig& config);
   std::unique_ptr<host::net::HttpClient> http_client_;  // fetch() of every instance here
+  std::unique_ptr<IsolatePool> pool_;                   // isolates ready for cold starts
   uv_idle_t* collector_;
   uv_timer_t* evictor_;  // runs evict(); does not keep the loop alive
   std::unordered_map<std::string, std::chrono::steady_clock::time_point>

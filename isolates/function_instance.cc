@@ -59,14 +59,21 @@ struct FunctionInstance::OffThreadWork {
 };
 
 FunctionInstance::FunctionInstance(host::FunctionVersionPtr version,
-                                   const host::LimitValues& limits, InstanceServices services)
-    : version_(std::move(version)),
-      limits_(limits),
-      services_(std::move(services)),
-      holder_(IsolateOptions{
-          .max_heap_bytes = static_cast<size_t>(limits.memory_mb) * 1024 * 1024,
-          .max_array_buffer_bytes = static_cast<size_t>(limits.memory_mb) * 1024 * 1024,
-          .on_memory_exceeded = [this] { memory_exceeded_ = true; }}) {}
+                                   const host::LimitValues& limits, InstanceServices services,
+                                   std::unique_ptr<PreparedIsolate> prepared)
+    : version_(std::move(version)), limits_(limits), services_(std::move(services)) {
+  if (prepared && prepared->memory_mb == limits.memory_mb) {
+    holder_ = std::move(prepared->holder);
+    holder_->setOnMemoryExceeded([this] { memory_exceeded_ = true; });
+    context_ = std::move(prepared->context);
+    runtime_ = std::move(prepared->runtime);
+  } else {
+    holder_ = std::make_unique<IsolateHolder>(IsolateOptions{
+        .max_heap_bytes = static_cast<size_t>(limits.memory_mb) * 1024 * 1024,
+        .max_array_buffer_bytes = static_cast<size_t>(limits.memory_mb) * 1024 * 1024,
+        .on_memory_exceeded = [this] { memory_exceeded_ = true; }});
+  }
+}
 
 FunctionInstance::~FunctionInstance() {
   if (tasks_) {
@@ -101,19 +108,18 @@ FunctionInstance::~FunctionInstance() {
   for (uint64_t id : timers) closeTimer(id);
 }
 
-Result<std::unique_ptr<FunctionInstance>> FunctionInstance::create(host::FunctionVersionPtr version,
-                                                                   const host::LimitValues& limits,
-                                                                   InstanceServices services,
-                                                                   std::string startup_request_id) {
+Result<std::unique_ptr<FunctionInstance>> FunctionInstance::create(
+    host::FunctionVersionPtr version, const host::LimitValues& limits, InstanceServices services,
+    std::string startup_request_id, std::unique_ptr<PreparedIsolate> prepared) {
   std::unique_ptr<FunctionInstance> instance(
-      new FunctionInstance(std::move(version), limits, std::move(services)));
+      new FunctionInstance(std::move(version), limits, std::move(services), std::move(prepared)));
   instance->startup_request_id_ = std::move(startup_request_id);
   if (auto status = instance->load(); !status) return status.error();
   return instance;
 }
 
 void FunctionInstance::startForegroundTasks() {
-  tasks_ = foregroundTasks(holder_.get());
+  tasks_ = foregroundTasks(holder_->get());
   tasks_async_ = new uv_async_t;
   uv_async_init(services_.loop, tasks_async_, [](uv_async_t* async) {
     static_cast<FunctionInstance*>(async->data)->runForegroundTasks();
@@ -139,27 +145,25 @@ void FunctionInstance::runForegroundTasks() {
 }
 
 Status FunctionInstance::load() {
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   isolate->SetData(kOpsHostSlot, static_cast<OpsHost*>(this));
   startForegroundTasks();
   Status status = okStatus();
   runEntry(
       0,
       [&] {
-        auto context = v8::Context::New(isolate);
-        context_.Reset(isolate, context);
-        v8::Context::Scope context_scope(context);
-        auto runtime = Runtime::install(isolate, context);
-        if (!runtime) {
-          status = runtime.error();
-          return;
-        }
-        runtime_ = std::move(*runtime);
-        // The request path compiled once, on the host's time (see warmUp in 90_internals.js).
-        v8::TryCatch try_catch(isolate);
-        v8::Local<v8::Function> warm_up;
-        if (runtime_->internalFunction(isolate, context, "warmUp").ToLocal(&warm_up)) {
-          callForEffect(context, warm_up, 0, nullptr);
+        v8::Local<v8::Context> context;
+        if (context_.IsEmpty()) {
+          auto runtime = Runtime::newContext(isolate, &context);
+          if (!runtime) {
+            status = runtime.error();
+            return;
+          }
+          runtime_ = std::move(*runtime);
+          context_.Reset(isolate, context);
+        } else {
+          context = context_.Get(isolate);  // a prepared isolate's (from the pool)
+          runtime_->startClock(isolate, context);
         }
         // From here on user code runs: no eval() or new Function() from strings unless allowed.
         context->AllowCodeGenerationFromStrings(version_->config.allow_eval);
@@ -197,7 +201,7 @@ Status FunctionInstance::load() {
 }
 
 v8::Local<v8::Object> FunctionInstance::makeEnv(v8::Local<v8::Context> context) {
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   auto env = v8::Object::New(isolate);
   for (const auto& [key, value] : version_->config.env) {
     // An env entry that cannot be defined (none can fail on a fresh object) is skipped.
@@ -212,7 +216,7 @@ v8::Local<v8::Object> FunctionInstance::makeEnv(v8::Local<v8::Context> context) 
 // what the request's CPU budget has left, then microtasks, then kills, then completions.
 void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& body, bool limited) {
   if (dead_) return;
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   int64_t used = 0;
   if (auto it = requests_.find(owner); it != requests_.end()) used = it->second.cpu_used_ns;
   int64_t budget = static_cast<int64_t>(limits_.cpu_ms) * kNanosPerMs - used;
@@ -261,7 +265,7 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
 
 size_t FunctionInstance::heapBytes() {
   v8::HeapStatistics stats;
-  holder_.get()->GetHeapStatistics(&stats);
+  holder_->get()->GetHeapStatistics(&stats);
   return stats.total_heap_size() + stats.external_memory();
 }
 
@@ -305,7 +309,7 @@ void FunctionInstance::onClientGone(uint64_t id) {
     runEntry(id, [&] {
       auto state = requests_.find(id);
       if (state == requests_.end()) return;
-      v8::Isolate* isolate = holder_.get();
+      v8::Isolate* isolate = holder_->get();
       auto context = isolate->GetCurrentContext();
       v8::TryCatch try_catch(isolate);
       v8::Local<v8::Function> abort;
@@ -322,7 +326,7 @@ void FunctionInstance::onClientGone(uint64_t id) {
 }
 
 void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   auto context = isolate->GetCurrentContext();
   v8::TryCatch try_catch(isolate);
   auto fail = [&] {
@@ -389,7 +393,7 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
 }
 
 void FunctionInstance::watch(uint64_t id, v8::Local<v8::Promise> promise, Settled ok, Settled err) {
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   auto context = isolate->GetCurrentContext();
   // The callbacks' data is id * 4 + what settling means (Settled); onSettled finds this
   // instance through the isolate's data slot. Ids stay far below 2^51, exact in a double.
@@ -429,11 +433,11 @@ void FunctionInstance::settle(uint64_t id, v8::Local<v8::Value> value, bool reje
   auto it = requests_.find(id);
   // Past a memory limit the errors JS sees ("allocation failed") are symptoms: kill() answers.
   if (it == requests_.end() || it->second.responded() || memory_exceeded_) return;
-  auto context = holder_.get()->GetCurrentContext();
+  auto context = holder_->get()->GetCurrentContext();
   std::string request_id = it->second.request_id;
   InvokeResponse response = rejected ? functionError(context, value, request_id)
                                      : toResponse(id, context, value, request_id);
-  if (holder_.get()->IsExecutionTerminating()) return;  // kill() answers
+  if (holder_->get()->IsExecutionTerminating()) return;  // kill() answers
   if (auto again = requests_.find(id); again != requests_.end() && again->second.body_error) {
     if (response.stream) response.stream->cancel();
     response = std::move(*again->second.body_error);
@@ -451,7 +455,7 @@ void FunctionInstance::respond(uint64_t id, InvokeResponse response) {
   RequestState& state = it->second;
   completed_.push_back({id, state.request_id, std::move(state.done), std::move(response)});
   state.done = nullptr;
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   if (!state.ctx.IsEmpty() && !isolate->IsExecutionTerminating()) {
     auto context = isolate->GetCurrentContext();
     v8::TryCatch try_catch(isolate);
@@ -599,7 +603,7 @@ Result<uint64_t> FunctionInstance::startTimer(v8::Local<v8::Function> callback, 
   }
   uint64_t id = next_id_++;
   auto* timer = new Timer{{}, this, id, current_owner_, repeat, {}};
-  timer->callback.Reset(holder_.get(), callback);
+  timer->callback.Reset(holder_->get(), callback);
   uv_timer_init(services_.loop, &timer->handle);
   timer->handle.data = timer;
   // HTML clamps nested timers to 4 ms; a repeating timer of 0 ms would spin the loop.
@@ -643,7 +647,7 @@ void FunctionInstance::fireTimer(Timer* timer) {
   uint64_t owner = timer->request;
   bool repeat = timer->repeat;
   runEntry(owner, [&] {
-    v8::Isolate* isolate = holder_.get();
+    v8::Isolate* isolate = holder_->get();
     auto it = timers_.find(id);
     if (it == timers_.end()) return;
     auto callback = it->second->callback.Get(isolate);
@@ -675,7 +679,7 @@ Result<v8::Local<v8::Promise>> FunctionInstance::queueOffThread(
                                        std::to_string(kMaxOffThreadTasksPerRequest) +
                                        " background operations pending at once"};
   }
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   v8::Local<v8::Promise::Resolver> resolver;
   if (!v8::Promise::Resolver::New(isolate->GetCurrentContext()).ToLocal(&resolver)) {
     return Error{"no_promise", "cannot create a promise"};
@@ -743,7 +747,7 @@ void FunctionInstance::onOffThreadDone(std::unique_ptr<OffThreadWork> work, int 
     std::erase(state->second.off_thread, work->id);
   }
   runEntry(owner, [&] {
-    v8::Isolate* isolate = holder_.get();
+    v8::Isolate* isolate = holder_->get();
     auto context = isolate->GetCurrentContext();
     v8::TryCatch try_catch(isolate);
     v8::Local<v8::Value> value;
@@ -759,7 +763,7 @@ void FunctionInstance::onOffThreadDone(std::unique_ptr<OffThreadWork> work, int 
 InvokeResponse FunctionInstance::toResponse(uint64_t id, v8::Local<v8::Context> context,
                                             v8::Local<v8::Value> value,
                                             const std::string& request_id) {
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Value> record_value;
   if (!runtime_->responseRecord(isolate)
@@ -829,7 +833,7 @@ InvokeResponse FunctionInstance::toResponse(uint64_t id, v8::Local<v8::Context> 
 InvokeResponse FunctionInstance::functionError(v8::Local<v8::Context> context,
                                                v8::Local<v8::Value> exception,
                                                const std::string& request_id) {
-  std::string description = describeException(holder_.get(), context, exception);
+  std::string description = describeException(holder_->get(), context, exception);
   log(host::LogLevel::kError, request_id, "Uncaught " + description);
   return InvokeResponse::hostError(
       500, "function_error",

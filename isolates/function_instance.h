@@ -42,6 +42,7 @@
 #include "host/result.h"
 #include "isolates/invoker.h"
 #include "isolates/isolate_holder.h"
+#include "isolates/isolate_pool.h"
 #include "isolates/limits/watchdog.h"
 #include "isolates/platform.h"
 #include "isolates/runtime/ops.h"
@@ -67,12 +68,12 @@ constexpr int kMaxSubrequestsPerRequest = 50;
 
 class FunctionInstance final : public OpsHost {
  public:
-  // Creates the isolate and evaluates the module (under the CPU limit). Errors: "module_error",
+  // Creates the isolate (or adopts `prepared`, one made ahead of need, when it has the function's
+  // memory limit) and evaluates the module (under the CPU limit). Errors: "module_error",
   // "syntax_error", "runtime_error", or "cpu_limit_exceeded"/"memory_limit_exceeded".
-  static Result<std::unique_ptr<FunctionInstance>> create(host::FunctionVersionPtr version,
-                                                          const host::LimitValues& limits,
-                                                          InstanceServices services,
-                                                          std::string startup_request_id = {});
+  static Result<std::unique_ptr<FunctionInstance>> create(
+      host::FunctionVersionPtr version, const host::LimitValues& limits, InstanceServices services,
+      std::string startup_request_id = {}, std::unique_ptr<PreparedIsolate> prepared = nullptr);
   ~FunctionInstance() override;
 
   void invoke(InvokeRequest request, InvokeCallback done);
@@ -164,7 +165,7 @@ class FunctionInstance final : public OpsHost {
   };
 
   FunctionInstance(host::FunctionVersionPtr version, const host::LimitValues& limits,
-                   InstanceServices services);
+                   InstanceServices services, std::unique_ptr<PreparedIsolate> prepared);
   Status load();
   v8::Local<v8::Object> makeEnv(v8::Local<v8::Context> context);
   void runEntry(uint64_t owner, const std::function<void()>& body, bool limited = true);
@@ -228,7 +229,7 @@ class FunctionInstance final : public OpsHost {
   InstanceServices services_;
   bool memory_exceeded_ = false;  // set by the isolate's limit callbacks
   // Declared before every v8::Global below so that it is destroyed after them.
-  IsolateHolder holder_;
+  std::unique_ptr<IsolateHolder> holder_;
   v8::Global<v8::Context> context_;
   std::unique_ptr<Runtime> runtime_;
   v8::Global<v8::Object> handler_;

@@ -44,7 +44,7 @@ Result<v8::Local<v8::Array>> FunctionInstance::fetchStart(FetchArgs& args) {
                                              std::to_string(kMaxSubrequestsPerRequest) +
                                              " fetch() requests (redirects included)"};
   }
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   auto context = isolate->GetCurrentContext();
   host::net::HttpClient::Request request;
   request.method = std::move(args.method);
@@ -114,7 +114,7 @@ void FunctionInstance::onFetchResponse(uint64_t id, host::net::HttpClient::Respo
     break;
   }
   runEntry(request, [&] {
-    v8::Isolate* isolate = holder_.get();
+    v8::Isolate* isolate = holder_->get();
     auto context = isolate->GetCurrentContext();
     std::vector<v8::Local<v8::Value>> flat;
     flat.reserve(response.headers.size() * 2);
@@ -146,7 +146,7 @@ void FunctionInstance::onFetchError(uint64_t id, std::string message) {
   v8::Global<v8::Promise::Resolver> resolver = std::move(it->second.resolver);
   fetches_.erase(it);
   runEntry(request, [&] {
-    v8::Isolate* isolate = holder_.get();
+    v8::Isolate* isolate = holder_->get();
     auto error = v8::Exception::TypeError(v8str(isolate, "fetch failed: " + message));
     bool settled =
         resolver.Get(isolate)->Reject(isolate->GetCurrentContext(), error).FromMaybe(false);

@@ -68,7 +68,7 @@ uint64_t FunctionInstance::adoptBody(uint64_t request, std::shared_ptr<host::Byt
 
 v8::MaybeLocal<v8::Value> FunctionInstance::hostReadableStream(v8::Local<v8::Context> context,
                                                                uint64_t handle) {
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   v8::Local<v8::Value> argv[] = {v8::Number::New(isolate, static_cast<double>(handle))};
   return runtime_->createHostReadableStream(isolate)->Call(context, v8::Undefined(isolate), 1,
                                                            argv);
@@ -91,7 +91,7 @@ Result<v8::Local<v8::Promise>> FunctionInstance::bodyRead(uint64_t handle) {
   if (!it->second.pending.IsEmpty()) {
     return Error{"busy", "a read of this body is already in progress"};
   }
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   v8::Local<v8::Promise::Resolver> resolver;
   if (!v8::Promise::Resolver::New(isolate->GetCurrentContext()).ToLocal(&resolver)) {
     return Error{"no_promise", "cannot create a promise"};
@@ -112,7 +112,7 @@ void FunctionInstance::onHostChunk(uint64_t handle, Event event, std::string chu
   auto settle = [&] {
     auto it = host_bodies_.find(handle);
     if (it == host_bodies_.end()) return;
-    v8::Isolate* isolate = holder_.get();
+    v8::Isolate* isolate = holder_->get();
     auto context = isolate->GetCurrentContext();
     auto resolver = it->second.pending.Get(isolate);
     it->second.pending.Reset();
@@ -169,7 +169,7 @@ std::shared_ptr<host::ByteStream> FunctionInstance::readFromJs(uint64_t request,
   uint64_t id = next_id_++;
   JsStream& stream = js_streams_[id];
   stream.request = request;
-  stream.reader.Reset(holder_.get(), reader);
+  stream.reader.Reset(holder_->get(), reader);
   stream.holds = holds;
   if (holds) {
     if (auto it = requests_.find(request); it != requests_.end()) ++it->second.holds;
@@ -181,7 +181,7 @@ std::shared_ptr<host::ByteStream> FunctionInstance::readFromJs(uint64_t request,
 // if it is one, else a JsStream over a reader the host takes (locking the stream).
 Result<std::shared_ptr<host::ByteStream>> FunctionInstance::bodyStreamOf(
     uint64_t request, v8::Local<v8::Context> context, v8::Local<v8::Value> stream, bool holds) {
-  v8::Isolate* isolate = holder_.get();
+  v8::Isolate* isolate = holder_->get();
   v8::Local<v8::Value> taken;
   if (!runtime_->takeHostStream(isolate)
            ->Call(context, v8::Undefined(isolate), 1, &stream)
@@ -207,7 +207,7 @@ void FunctionInstance::jsStreamRead(uint64_t id, host::ByteStream::ReadCallback 
   runEntry(owner, [&] {
     auto stream = js_streams_.find(id);
     if (stream == js_streams_.end()) return;
-    v8::Isolate* isolate = holder_.get();
+    v8::Isolate* isolate = holder_->get();
     auto context = isolate->GetCurrentContext();
     v8::TryCatch try_catch(isolate);
     v8::Local<v8::Value> reader = stream->second.reader.Get(isolate);
@@ -242,7 +242,7 @@ void FunctionInstance::onJsChunk(uint64_t id, v8::Local<v8::Value> value) {
   if (value->IsNull()) {
     stream_events_.push_back({std::move(callback), Event::kEnd, {}});
   } else {
-    std::string message = toUtf8(holder_.get(), value);
+    std::string message = toUtf8(holder_->get(), value);
     if (auto state = requests_.find(request); state != requests_.end()) {
       log(host::LogLevel::kError, state->second.request_id, message);
     }
@@ -259,7 +259,7 @@ void FunctionInstance::jsStreamCancel(uint64_t id) {
   v8::Global<v8::Object> reader = std::move(it->second.reader);
   js_streams_.erase(it);  // a pending callback is dropped, as ByteStream::cancel() says
   runEntry(request, [&] {
-    v8::Isolate* isolate = holder_.get();
+    v8::Isolate* isolate = holder_->get();
     auto context = isolate->GetCurrentContext();
     v8::TryCatch try_catch(isolate);
     v8::Local<v8::Value> argv[] = {reader.Get(isolate)};

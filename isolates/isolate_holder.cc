@@ -4,6 +4,7 @@
 
 #include "isolates/limits/counting_allocator.h"
 #include "isolates/platform.h"
+#include "isolates/runtime/snapshot.h"
 
 namespace quiver::isolates {
 namespace {
@@ -37,6 +38,11 @@ IsolateHolder::IsolateHolder(IsolateOptions options) : options_(std::move(option
   });
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator_.get();
+  // Every isolate of the process comes from the same blob (V8's shared read-only heap wants it).
+  if (const v8::StartupData* snapshot = runtimeSnapshot()) {
+    params.snapshot_blob = const_cast<v8::StartupData*>(snapshot);  // V8 only reads it
+    params.external_references = snapshotExternalReferences();
+  }
   params.constraints.ConfigureDefaultsFromHeapSize(0, options_.max_heap_bytes);
   isolate_ = v8::Isolate::New(params);
   // Microtasks run when the embedder says so: after each entry into JS, before any response

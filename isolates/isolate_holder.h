@@ -1,7 +1,8 @@
 // IsolateHolder: owns one v8::Isolate and its ArrayBuffer allocator, disposes them in the right
 // order, and turns running out of memory into a callback instead of V8's fatal OOM abort: the
 // heap limit and the ArrayBuffer limit both call `on_memory_exceeded` after terminating JS.
-// Who owns the holder owns the isolate; it is used only on the thread that made it.
+// Who owns the holder owns the isolate; it is used only on the thread that made it. It comes from
+// the runtime's startup snapshot when the process has one (isolates/runtime/snapshot.h).
 #pragma once
 
 #include <v8.h>
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <utility>
 
 namespace quiver::isolates {
 
@@ -28,6 +30,12 @@ class IsolateHolder {
   IsolateHolder& operator=(const IsolateHolder&) = delete;
 
   v8::Isolate* get() const { return isolate_; }
+  size_t maxHeapBytes() const { return options_.max_heap_bytes; }
+  // Replaces IsolateOptions::on_memory_exceeded (an isolate made ahead of need gets its owner's
+  // callback when it is taken). Call before the isolate runs anything that may allocate.
+  void setOnMemoryExceeded(std::function<void()> callback) {
+    options_.on_memory_exceeded = std::move(callback);
+  }
   // Names the function the calling thread runs, for the report of a fatal OOM (nullptr: none).
   static void setRunningFunction(const char* name);
 

@@ -28,6 +28,7 @@
 #include "host/store.h"
 #include "isolates/function_host.h"
 #include "isolates/platform.h"
+#include "isolates/runtime/snapshot.h"
 
 namespace {
 
@@ -121,6 +122,9 @@ void addLimitFlags(CLI::App& app, host::HostConfig& config) {
                  "Per shard: above this many MB of warm instances' heaps the least recently used "
                  "idle ones are disposed (0: no budget)")
       ->capture_default_str();
+  app.add_option("--isolate-pool", config.isolate_pool,
+                 "Per shard: blank isolates kept ready for cold starts (0: none)")
+      ->capture_default_str();
 }
 
 // A zero would mean "no limit" or "never serve", and a default above its maximum would make the
@@ -210,6 +214,7 @@ int run(int argc, char** argv) {
   host::StderrLogSink logs;
 
   isolates::initializeV8(argv[0]);
+  isolates::runtimeSnapshot();  // checked now: a blob this V8 cannot use is reported at startup
 
   auto public_socket = gateway::bindListenSocket(*public_address, gateway::BindMode::kFirst);
   if (!public_socket) return fail(public_socket.error().message);

@@ -62,6 +62,11 @@ void opIsProxy(const v8::FunctionCallbackInfo<v8::Value>& args) {
   args.GetReturnValue().Set(args.Length() > 0 && args[0]->IsProxy());
 }
 
+// ops.isSharedArrayBuffer(value) -> boolean (see isSharedArrayBuffer in 01_webidl.js).
+void opIsSharedArrayBuffer(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  args.GetReturnValue().Set(args.Length() > 0 && args[0]->IsSharedArrayBuffer());
+}
+
 // ops.monotonicNow() -> milliseconds (double) on a monotonic clock with an arbitrary origin.
 void opMonotonicNow(const v8::FunctionCallbackInfo<v8::Value>& args) {
   timespec now{};
@@ -74,6 +79,7 @@ void opMonotonicNow(const v8::FunctionCallbackInfo<v8::Value>& args) {
 // clang-format off
 constexpr Op kOps[] = {
     {"isProxy", opIsProxy},
+    {"isSharedArrayBuffer", opIsSharedArrayBuffer},
     {"log", opLog},
     {"monotonicNow", opMonotonicNow},
     {"timerCancel", opTimerCancel},
@@ -88,8 +94,8 @@ std::span<const Op> coreOps() { return kOps; }
 std::span<const Op> runtimeOps() {
   static const std::vector<Op> all = [] {
     std::vector<Op> ops;
-    for (std::span<const Op> area : {coreOps(), cryptoOps(), encodingOps(), cloneOps(),
-                                     compressionOps(), urlOps(), bodyOps()})
+    for (std::span<const Op> area :
+         {coreOps(), cryptoOps(), encodingOps(), cloneOps(), compressionOps(), urlOps(), bodyOps()})
       ops.insert(ops.end(), area.begin(), area.end());
     return ops;
   }();

@@ -6,6 +6,7 @@
 
 #include "isolates/runtime/ops.h"
 #include "isolates/runtime/runtime_files.h"
+#include "isolates/runtime/snapshot.h"
 #include "isolates/v8_util.h"
 
 namespace quiver::isolates {
@@ -124,6 +125,23 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
     if (data) cache.put(index, *data);
   }
 
+  // The request path compiled once, on the host's time (see warmUp in 90_internals.js); in a
+  // snapshot, that compiled code is kept.
+  v8::Local<v8::Value> warm_up;
+  if (internals->Get(context, v8str(isolate, "warmUp")).ToLocal(&warm_up) &&
+      warm_up->IsFunction()) {
+    callForEffect(context, warm_up.As<v8::Function>(), 0, nullptr);
+  }
+  if (try_catch.HasCaught()) {
+    return Error{"runtime_error",
+                 "warmUp: " + describeException(isolate, context, try_catch.Exception())};
+  }
+  return attach(isolate, context, internals);
+}
+
+Result<std::unique_ptr<Runtime>> Runtime::attach(v8::Isolate* isolate,
+                                                 v8::Local<v8::Context> context,
+                                                 v8::Local<v8::Object> internals) {
   std::unique_ptr<Runtime> runtime(new Runtime());
   struct Slot {
     const char* name;
@@ -149,6 +167,42 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
   isolate->SetData(kRuntimeSlot, runtime.get());
   isolate->SetPromiseRejectCallback(&Runtime::onPromiseReject);
   return runtime;
+}
+
+Result<std::unique_ptr<Runtime>> Runtime::newContext(v8::Isolate* isolate,
+                                                     v8::Local<v8::Context>* out) {
+  v8::EscapableHandleScope scope(isolate);
+  v8::Local<v8::Context> context;
+  Result<std::unique_ptr<Runtime>> runtime = Error{"runtime_error", "no context"};
+  if (runtimeSnapshot() &&
+      v8::Context::FromSnapshot(isolate, kRuntimeContextIndex, snapshotFieldDeserializer())
+          .ToLocal(&context)) {
+    v8::Context::Scope context_scope(context);
+    v8::Local<v8::Object> internals;
+    if (!context->GetDataFromSnapshotOnce<v8::Object>(kInternalsDataIndex).ToLocal(&internals)) {
+      return Error{"runtime_error", "the startup snapshot has no runtime internals"};
+    }
+    runtime = attach(isolate, context, internals);
+  } else {
+    context = v8::Context::New(isolate);
+    v8::Context::Scope context_scope(context);
+    runtime = install(isolate, context);
+  }
+  if (!runtime) return runtime.error();
+  {
+    v8::Context::Scope context_scope(context);
+    (*runtime)->startClock(isolate, context);
+  }
+  *out = scope.Escape(context);
+  return runtime;
+}
+
+void Runtime::startClock(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Function> start_clock;
+  if (internalFunction(isolate, context, "startClock").ToLocal(&start_clock)) {
+    callForEffect(context, start_clock, 0, nullptr);
+  }
 }
 
 v8::MaybeLocal<v8::Function> Runtime::internalFunction(v8::Isolate* isolate,

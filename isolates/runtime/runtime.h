@@ -29,8 +29,16 @@ class Runtime {
  public:
   ~Runtime();
 
-  // Runs every runtime file in `context` (which must be entered). Fails with the JS error if a
-  // file throws: that is a bug in the runtime, reported rather than crashed on.
+  // A new context with the runtime in place, for a function instance: deserialized from the
+  // startup snapshot when the process has one (isolates/runtime/snapshot.h; the isolate must then
+  // come from IsolateHolder), otherwise a new context the runtime is installed into. Its clock
+  // (performance.timeOrigin) starts now. The context is not entered on return.
+  static Result<std::unique_ptr<Runtime>> newContext(v8::Isolate* isolate,
+                                                     v8::Local<v8::Context>* context);
+
+  // Runs every runtime file in `context` (which must be entered), then warms the request path
+  // up. Fails with the JS error if a file throws: that is a bug in the runtime, reported rather
+  // than crashed on.
   static Result<std::unique_ptr<Runtime>> install(v8::Isolate* isolate,
                                                   v8::Local<v8::Context> context);
 
@@ -57,6 +65,10 @@ class Runtime {
                                                 v8::Local<v8::Context> context,
                                                 const char* name) const;
 
+  // Restarts the context's clock: performance.timeOrigin is now, performance.now() counts from
+  // here (a context made ahead of need starts it when a function gets it). `context` entered.
+  void startClock(v8::Isolate* isolate, v8::Local<v8::Context> context);
+
   // Delivers the promise rejections recorded since the last call, then runs the microtasks their
   // listeners queued; repeats while listeners cause more (bounded). Call after a microtask
   // checkpoint with `context` entered, unless execution is terminating.
@@ -68,6 +80,10 @@ class Runtime {
                        v8::Local<v8::Value> exception);
 
  private:
+  // Binds a Runtime to a context the runtime files already ran in (`internals` is theirs).
+  static Result<std::unique_ptr<Runtime>> attach(v8::Isolate* isolate,
+                                                 v8::Local<v8::Context> context,
+                                                 v8::Local<v8::Object> internals);
   static void onPromiseReject(v8::PromiseRejectMessage message);
 
   struct Rejection {

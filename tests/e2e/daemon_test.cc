@@ -56,7 +56,14 @@ export default {
   int exit_code = -2;
   std::thread stopper([&] { exit_code = d.terminate(); });
   ASSERT_TRUE(d.waitForLog("draining", std::chrono::seconds(10)));
-  // New connections are refused now; the in-flight one still gets its answer.
+  // The log line comes from the main thread before the shard drains: the shard has drained once
+  // its listener is closed (new connections are refused). The in-flight one still gets its answer.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (HttpConnection(d.publicPort()).connected() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_FALSE(HttpConnection(d.publicPort()).connected());
   c.send("GET /fn/gate/release HTTP/1.1\r\nhost: h\r\n\r\n");
   auto waited = c.read();
   auto released = c.read();

@@ -1,6 +1,9 @@
-// Idle eviction through a real quiverd: warm instances unused for --instance-idle-ms are disposed
-// (the next request cold-starts), instances with work in flight are not, and --warm-memory-mb
-// disposes the least recently used idle ones. Read from /metrics, polled with deadlines.
+// Instances coming and going through a real quiverd. Idle eviction: warm instances unused for
+// --instance-idle-ms are disposed (the next request cold-starts), instances with work in flight
+// are not, and --warm-memory-mb disposes the least recently used idle ones. Cold starts: from the
+// shard's pool of prepared isolates (--isolate-pool), without it, and without the startup
+// snapshot (QUIVER_NO_SNAPSHOT, the path a quiverd takes when its snapshot was made by another
+// V8). Read from /metrics, polled with deadlines.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -16,8 +19,9 @@ using std::chrono::seconds;
 
 class EvictionTest : public ::testing::Test {
  protected:
-  void start(std::vector<std::string> args) {
-    daemon_ = std::make_unique<Quiverd>(Quiverd::Options{.shards = 1, .extra_args = args});
+  void start(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    daemon_ = std::make_unique<Quiverd>(
+        Quiverd::Options{.shards = 1, .extra_args = args, .env = std::move(env)});
   }
   void deploy(const std::string& name, const std::string& code) {
     ASSERT_EQ(httpRequest(daemon_->controlPort(), "PUT", "/v1/functions/" + name, code,
@@ -91,6 +95,47 @@ TEST_F(EvictionTest, AZeroIdleTimeIsRefused) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("--instance-idle-ms must be at least 1"), std::string::npos)
       << result.err;
+}
+
+// A function that uses a little of everything the runtime installs.
+constexpr const char* kWide = R"js(
+export default {
+  async fetch(request) {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode("x"));
+    const stream = new Blob(["ab", "cd"]).stream().pipeThrough(new CompressionStream("gzip"));
+    const packed = await new Response(stream).arrayBuffer();
+    const url = new URL(request.url);
+    return Response.json({ digest: digest.byteLength, packed: packed.byteLength > 10,
+                           path: url.pathname, age: Date.now() - performance.timeOrigin < 60000 });
+  },
+};)js";
+constexpr const char* kWideAnswer = R"({"digest":32,"packed":true,"path":"/fn/NAME","age":true})";
+
+std::string wideAnswer(const std::string& name) {
+  std::string answer = kWideAnswer;
+  return answer.replace(answer.find("NAME"), 4, name);
+}
+
+TEST_F(EvictionTest, ColdStartsTakePooledIsolatesAndThePoolRefills) {
+  start({"--isolate-pool", "3"});
+  ASSERT_TRUE(waitForMetric("quiver_isolates{state=\"pooled\"}", 3));
+  for (int i = 0; i < 8; ++i) {  // more cold starts than the pool holds
+    std::string name = "wide-" + std::to_string(i);
+    deploy(name, kWide);
+    EXPECT_EQ(httpRequest(daemon_->publicPort(), "GET", "/fn/" + name).body, wideAnswer(name));
+  }
+  EXPECT_EQ(metric("quiver_isolates{state=\"warm\"}"), 8);
+  ASSERT_TRUE(waitForMetric("quiver_isolates{state=\"pooled\"}", 3));
+  EXPECT_EQ(metric("quiver_isolates{state=\"pooled\"}"), 3);
+}
+
+TEST_F(EvictionTest, WithoutAPoolOrASnapshotColdStartsStillServe) {
+  start({"--isolate-pool", "0"}, {{"QUIVER_NO_SNAPSHOT", "1"}});
+  EXPECT_NE(daemon_->logs().find("startup snapshot is not used"), std::string::npos)
+      << daemon_->logs();
+  deploy("wide", kWide);
+  EXPECT_EQ(httpRequest(daemon_->publicPort(), "GET", "/fn/wide").body, wideAnswer("wide"));
+  EXPECT_EQ(metric("quiver_isolates{state=\"pooled\"}"), 0);
 }
 
 }  // namespace

@@ -18,7 +18,6 @@ const {
   ReflectGetOwnPropertyDescriptor,
   ReflectOwnKeys,
   SafeArrayPush,
-  SharedArrayBufferPrototypeGetByteLength,
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
   SymbolIterator,
@@ -179,14 +178,11 @@ function isArrayBuffer(value) {
   }
 }
 
+// Asked of the host: V8 adds the SharedArrayBuffer global to a context after the startup snapshot
+// is deserialized (it depends on flags), so the primordials, copied when the snapshot was made,
+// have no SharedArrayBuffer methods to test a value with.
 function isSharedArrayBuffer(value) {
-  if (SharedArrayBufferPrototypeGetByteLength === undefined || !isObject(value)) return false;
-  try {
-    SharedArrayBufferPrototypeGetByteLength(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return ops.isSharedArrayBuffer(value);
 }
 
 function isTypedArray(value) {

@@ -45,11 +45,23 @@ const {
 
 // --- the clock (https://w3c.github.io/hr-time/#dfn-time-origin) ---
 
-const monotonicOrigin = ops.monotonicNow();
-const highResTimeOrigin = DateNow();
+// The time origin is the instance's creation: the runtime may have been installed long before,
+// into a startup snapshot (isolates/runtime/snapshot.h), so the host restarts the clock through
+// internals.startClock() whenever it makes a context for a function.
+let monotonicOrigin = ops.monotonicNow();
+let timeOrigin = DateNow();
+
+function startClock() {
+  monotonicOrigin = ops.monotonicNow();
+  timeOrigin = DateNow();
+}
 
 function highResNow() {
   return ops.monotonicNow() - monotonicOrigin;
+}
+
+function highResTimeOrigin() {
+  return timeOrigin;
 }
 
 // --- report the exception ---
@@ -520,6 +532,7 @@ internals.Event = Event;
 internals.EventTarget = EventTarget;
 
 internals.highResTimeOrigin = highResTimeOrigin;
+internals.startClock = startClock;
 internals.highResNow = highResNow;
 internals.reportException = reportException;
 internals.isEvent = isEvent;

@@ -33,6 +33,7 @@ const {
   AsyncGeneratorFunctionPrototype,
   BigIntPrototypeValueOf,
   BooleanPrototypeValueOf,
+  DataView,
   DataViewPrototypeGetBuffer,
   DataViewPrototypeGetByteLength,
   DataViewPrototypeGetByteOffset,
@@ -83,7 +84,6 @@ const {
   SafeArrayPush,
   SetPrototypeForEach,
   SetPrototypeGetSize,
-  SharedArrayBufferPrototypeGetByteLength,
   String,
   StringPrototypeCharCodeAt,
   StringPrototypeEndsWith,
@@ -522,7 +522,7 @@ function prepend(keys, key) {
 function byteLengthOf(buffer) {
   return isArrayBuffer(buffer)
     ? ArrayBufferPrototypeGetByteLength(buffer)
-    : SharedArrayBufferPrototypeGetByteLength(buffer);
+    : DataViewPrototypeGetByteLength(new DataView(buffer)); // a SharedArrayBuffer (see webidl)
 }
 
 function formatNothing() {

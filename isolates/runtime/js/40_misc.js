@@ -7,8 +7,8 @@
 // reaction made with the original Promise machinery, so user code that patches
 // Promise.prototype.then or Promise[Symbol.species] does not change it.
 //
-// performance.timeOrigin is Date.now() when the runtime was installed into the context (the
-// function instance's creation), and performance.now() the milliseconds since then on a monotonic
+// performance.timeOrigin is Date.now() when the function instance was created (internals.startClock
+// in 03_event.js), and performance.now() the milliseconds since then on a monotonic
 // clock (ops.monotonicNow). Deviations: timestamps are not coarsened; Performance is an
 // EventTarget with no events and no timeline (mark/measure/getEntries are not implemented);
 // `navigator` and `performance` are accessors on the global object, as on WorkerGlobalScope; and
@@ -97,12 +97,12 @@ class Performance extends EventTarget {
 
   get timeOrigin() {
     if (!isPerformance(this)) throw illegalInvocation();
-    return highResTimeOrigin;
+    return highResTimeOrigin();
   }
 
   toJSON() {
     if (!isPerformance(this)) throw illegalInvocation();
-    return { timeOrigin: highResTimeOrigin };
+    return { timeOrigin: highResTimeOrigin() };
   }
 
   static {

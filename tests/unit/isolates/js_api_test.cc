@@ -33,8 +33,9 @@ std::filesystem::path sourceDir() { return QUIVER_SOURCE_DIR; }
 std::filesystem::path jsDir() { return sourceDir() / "tests/js"; }
 std::filesystem::path conformanceTestDir() { return sourceDir() / "tests/conformance"; }
 
-// The shared conformance data (../shared/conformance, outside the repository): $QUIVER_CONFORMANCE_DIR,
-// else the first ancestor of the source tree holding shared/conformance/wpt. Empty if none.
+// The shared conformance data (../shared/conformance, outside the repository):
+// $QUIVER_CONFORMANCE_DIR, else the first ancestor of the source tree holding
+// shared/conformance/wpt. Empty if none.
 std::filesystem::path conformanceDir() {
   if (const char* env = std::getenv("QUIVER_CONFORMANCE_DIR"); env && *env) return env;
   for (auto dir = sourceDir(); dir.has_relative_path(); dir = dir.parent_path()) {
@@ -154,13 +155,14 @@ FileResult runFile(const std::filesystem::path& file) {
   isolate->SetData(isolates::kOpsHostSlot, static_cast<isolates::OpsHost*>(&ops_host));
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope handle_scope(isolate);
-  auto context = v8::Context::New(isolate);
-  v8::Context::Scope context_scope(context);
-  auto runtime = isolates::Runtime::install(isolate, context);
+  // The context functions get: from the startup snapshot (as in quiverd).
+  v8::Local<v8::Context> context;
+  auto runtime = isolates::Runtime::newContext(isolate, &context);
   if (!runtime.ok()) {
     result.error = runtime.error().message;
     return result;
   }
+  v8::Context::Scope context_scope(context);
   context->Global()
       ->Set(context, isolates::v8str(isolate, "__capturedLogs"), v8::Array::New(isolate))
       .Check();
@@ -300,8 +302,8 @@ TEST_P(ConformanceTest, MatchesExpectations) {
   ASSERT_TRUE(result.error.empty()) << result.error;
   // One line per WPT data file the test file ran.
   for (const Counts& group : result.groups) {
-    std::printf("[ wpt ] %s: %d passed, %d expected failures, %d unexpected\n",
-                group.name.c_str(), group.passed, group.expected_failures, group.failed);
+    std::printf("[ wpt ] %s: %d passed, %d expected failures, %d unexpected\n", group.name.c_str(),
+                group.passed, group.expected_failures, group.failed);
   }
   EXPECT_FALSE(result.groups.empty()) << "the file registered no wptTest";
   EXPECT_GT(result.passed, 0);
@@ -309,8 +311,8 @@ TEST_P(ConformanceTest, MatchesExpectations) {
 }
 
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ConformanceTest);
-INSTANTIATE_TEST_SUITE_P(Wpt, ConformanceTest,
-                         ::testing::ValuesIn(testFiles(conformanceTestDir())), paramName);
+INSTANTIATE_TEST_SUITE_P(Wpt, ConformanceTest, ::testing::ValuesIn(testFiles(conformanceTestDir())),
+                         paramName);
 
 }  // namespace
 }  // namespace quiver::testing
