@@ -1,5 +1,6 @@
 #include "isolates/runtime/runtime.h"
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -77,7 +78,101 @@ class RuntimeCodeCache {
   std::vector<std::string> bytes_;
 };
 
+// The runtime files' wrapped sources as V8 external strings: the text lives once in the process
+// and every isolate's scripts point at it, instead of each isolate holding a ~650 KB copy in its
+// heap. The resources are in the startup snapshot's external references
+// (runtimeSourceResources()), so a context deserialized from the snapshot points at this
+// process's copy too. ASCII files are one-byte strings over their UTF-8; the others are decoded to
+// UTF-16 once. Never freed: V8 may use them until the process exits.
+class OneByteSource final : public v8::String::ExternalOneByteStringResource {
+ public:
+  explicit OneByteSource(std::string text) : text_(std::move(text)) {}
+  const char* data() const override { return text_.data(); }
+  size_t length() const override { return text_.size(); }
+  void Dispose() override {}  // shared by every isolate: V8 must not delete it
+
+ private:
+  std::string text_;
+};
+
+class TwoByteSource final : public v8::String::ExternalStringResource {
+ public:
+  explicit TwoByteSource(std::u16string text) : text_(std::move(text)) {}
+  const uint16_t* data() const override { return reinterpret_cast<const uint16_t*>(text_.data()); }
+  size_t length() const override { return text_.size(); }
+  void Dispose() override {}
+
+ private:
+  std::u16string text_;
+};
+
+// Our own embedded files, so valid UTF-8 by construction (the build reads them as such).
+std::u16string utf8ToUtf16(std::string_view in) {
+  std::u16string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size();) {
+    auto byte = static_cast<unsigned char>(in[i]);
+    int extra = byte < 0x80 ? 0 : byte < 0xE0 ? 1 : byte < 0xF0 ? 2 : 3;
+    char32_t cp = extra == 0 ? byte : byte & (0x3F >> extra);
+    for (int k = 1; k <= extra && i + k < in.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(in[i + k]) & 0x3F);
+    }
+    i += static_cast<size_t>(extra) + 1;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
+      out.push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
+    } else {
+      out.push_back(static_cast<char16_t>(cp));
+    }
+  }
+  return out;
+}
+
+struct SourceTable {
+  std::vector<v8::String::ExternalStringResourceBase*> resources;
+  std::vector<bool> one_byte;
+};
+
+const SourceTable& sources() {
+  static const SourceTable* table = [] {
+    auto* t = new SourceTable();  // never destroyed (see above)
+    for (size_t i = 0; i < kRuntimeFileCount; ++i) {
+      const RuntimeFile& file = kRuntimeFiles[i];
+      std::string text = "(function (ops, internals, primordials) { \"use strict\";\n";
+      text.append(file.source, file.length);
+      text.append("\n})");
+      bool ascii = std::all_of(text.begin(), text.end(),
+                               [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      t->one_byte.push_back(ascii);
+      if (ascii) {
+        t->resources.push_back(new OneByteSource(std::move(text)));
+      } else {
+        t->resources.push_back(new TwoByteSource(utf8ToUtf16(text)));
+      }
+    }
+    return t;
+  }();
+  return *table;
+}
+
+v8::MaybeLocal<v8::String> sourceString(v8::Isolate* isolate, size_t index) {
+  const SourceTable& table = sources();
+  if (table.one_byte[index]) {
+    return v8::String::NewExternalOneByte(isolate,
+                                          static_cast<OneByteSource*>(table.resources[index]));
+  }
+  return v8::String::NewExternalTwoByte(isolate,
+                                        static_cast<TwoByteSource*>(table.resources[index]));
+}
+
 }  // namespace
+
+std::vector<intptr_t> runtimeSourceResources() {
+  std::vector<intptr_t> out;
+  for (auto* resource : sources().resources) out.push_back(reinterpret_cast<intptr_t>(resource));
+  return out;
+}
 
 Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
                                                   v8::Local<v8::Context> context) {
@@ -92,9 +187,10 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
   std::vector<std::pair<size_t, v8::Local<v8::Script>>> uncached;  // to make caches of at the end
   for (size_t i = 0; i < kRuntimeFileCount; ++i) {
     const RuntimeFile& file = kRuntimeFiles[i];
-    std::string source = "(function (ops, internals, primordials) { \"use strict\";\n";
-    source.append(file.source, file.length);
-    source.append("\n})");
+    v8::Local<v8::String> source;
+    if (!sourceString(isolate, i).ToLocal(&source)) {
+      return Error{"runtime_error", std::string("cannot make the source of ") + file.name};
+    }
     std::string name = std::string("quiver:runtime/") + file.name;
     v8::ScriptOrigin origin(isolate, v8str(isolate, name), -1);
     v8::Local<v8::Script> script;
@@ -102,7 +198,7 @@ Result<std::unique_ptr<Runtime>> Runtime::install(v8::Isolate* isolate,
     v8::Local<v8::Value> argv[] = {*ops, internals, primordials};
     v8::Local<v8::Value> ignored;
     v8::ScriptCompiler::CachedData* cached = cache.get(i);
-    v8::ScriptCompiler::Source compiler_source(v8str(isolate, source), origin, cached);  // owns it
+    v8::ScriptCompiler::Source compiler_source(source, origin, cached);  // owns it
     bool compiled = v8::ScriptCompiler::Compile(context, &compiler_source,
                                                 cached ? v8::ScriptCompiler::kConsumeCodeCache
                                                        : v8::ScriptCompiler::kNoCompileOptions)

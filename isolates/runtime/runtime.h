@@ -25,6 +25,10 @@ namespace quiver::isolates {
 
 constexpr uint32_t kRuntimeSlot = 1;
 
+// The addresses of the runtime files' source resources (V8 external strings shared by every
+// isolate), in file order: external references of the startup snapshot.
+std::vector<intptr_t> runtimeSourceResources();
+
 class Runtime {
  public:
   ~Runtime();

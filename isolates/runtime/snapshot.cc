@@ -87,6 +87,7 @@ const intptr_t* snapshotExternalReferences() {
     std::vector<intptr_t> refs;
     for (const Op& op : runtimeOps()) refs.push_back(reinterpret_cast<intptr_t>(op.callback));
     refs.push_back(reinterpret_cast<intptr_t>(hostObjectConstructorCallback()));
+    for (intptr_t resource : runtimeSourceResources()) refs.push_back(resource);
     refs.push_back(0);
     return refs;
   }();
