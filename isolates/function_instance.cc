@@ -266,7 +266,10 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
 size_t FunctionInstance::heapBytes() {
   v8::HeapStatistics stats;
   holder_->get()->GetHeapStatistics(&stats);
-  return stats.total_heap_size() + stats.external_memory();
+  // External memory: the isolate's ArrayBuffers and such, less the runtime's shared sources.
+  size_t external = stats.external_memory();
+  return stats.total_heap_size() +
+         (external > runtimeSourceBytes() ? external - runtimeSourceBytes() : 0);
 }
 
 void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {

@@ -168,6 +168,20 @@ v8::MaybeLocal<v8::String> sourceString(v8::Isolate* isolate, size_t index) {
 
 }  // namespace
 
+size_t runtimeSourceBytes() {
+  static const size_t bytes = [] {
+    size_t total = 0;
+    const SourceTable& table = sources();
+    for (size_t i = 0; i < table.resources.size(); ++i) {
+      size_t length = table.one_byte[i] ? static_cast<OneByteSource*>(table.resources[i])->length()
+                                        : static_cast<TwoByteSource*>(table.resources[i])->length();
+      total += table.one_byte[i] ? length : 2 * length;
+    }
+    return total;
+  }();
+  return bytes;
+}
+
 std::vector<intptr_t> runtimeSourceResources() {
   std::vector<intptr_t> out;
   for (auto* resource : sources().resources) out.push_back(reinterpret_cast<intptr_t>(resource));

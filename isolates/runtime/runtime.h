@@ -28,6 +28,8 @@ constexpr uint32_t kRuntimeSlot = 1;
 // The addresses of the runtime files' source resources (V8 external strings shared by every
 // isolate), in file order: external references of the startup snapshot.
 std::vector<intptr_t> runtimeSourceResources();
+// Their size: V8 counts them in every isolate's external memory although they are shared.
+size_t runtimeSourceBytes();
 
 class Runtime {
  public:
