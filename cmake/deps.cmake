@@ -26,6 +26,7 @@ find_package(SQLite3 REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
+find_package(tomlplusplus CONFIG REQUIRED)  # quiverd --config (libtomlplusplus-dev)
 find_package(Threads REQUIRED)
 # zlib: compression streams and HTTP content codings (host/zlib_stream.h).
 find_package(ZLIB REQUIRED)

@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "api-gateway/gateway.h"
@@ -20,6 +22,7 @@
 #include "api-gateway/services.h"
 #include "host/admin_token.h"
 #include "host/config.h"
+#include "host/config_file.h"
 #include "host/function_registry.h"
 #include "host/log.h"
 #include "host/metrics.h"
@@ -34,25 +37,16 @@ namespace {
 
 using namespace quiver;
 
-// "HOST:PORT" or "[V6]:PORT".
-Result<host::ListenAddress> parseListen(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon + 1 == text.size()) {
-    return Error{"bad_flag", "expected HOST:PORT, got '" + text + "'"};
+// The value of --config (--config PATH or --config=PATH), read before the other flags: the file is
+// applied first so that the command line overrides it.
+std::string configPath(int argc, char** argv) {
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) path = argv[++i];
+    if (arg.starts_with("--config=")) path = std::string(arg.substr(9));
   }
-  host::ListenAddress address;
-  address.host = text.substr(0, colon);
-  if (address.host.size() >= 2 && address.host.front() == '[' && address.host.back() == ']') {
-    address.host = address.host.substr(1, address.host.size() - 2);
-  }
-  try {
-    size_t used = 0;
-    address.port = std::stoi(text.substr(colon + 1), &used);
-    if (used != text.size() - colon - 1 || address.port < 0 || address.port > 65535) throw 0;
-  } catch (...) {
-    return Error{"bad_flag", "bad port in '" + text + "'"};
-  }
-  return address;
+  return path;
 }
 
 // Everything one shard owns; created and destroyed on the shard's thread.
@@ -149,8 +143,17 @@ Status checkLimitFlags(const host::HostConfig& config) {
 
 int run(int argc, char** argv) {
   host::HostConfig config;
+  std::string config_file = configPath(argc, argv);
+  if (!config_file.empty()) {
+    if (auto applied = host::applyConfigFile(config_file, config); !applied) {
+      return fail(applied.error().message);
+    }
+  }
   CLI::App app{"quiverd: the Quiver function host"};
-  std::string listen = "0.0.0.0:8080", control = "127.0.0.1:9090";
+  std::string listen, control;  // set: override the file's (or the default) address
+  app.add_option(
+      "--config", config_file,
+      "TOML config file (every setting; flags override it; example: quiverd/quiver.toml)");
   app.add_option("--data-dir", config.data_dir, "Data directory (SQLite store, admin token)");
   app.add_option("--listen", listen, "Public listener HOST:PORT (port 0: any free port)");
   app.add_option("--control-listen", control, "Control listener HOST:PORT (admin API, metrics)");
@@ -182,10 +185,16 @@ int run(int argc, char** argv) {
   if (auto outbound = host::net::httpClientOptionsFor(config.outbound); !outbound) {
     return fail(outbound.error().message);
   }
-  auto public_address = parseListen(listen);
-  if (!public_address) return fail("--listen: " + public_address.error().message);
-  auto control_address = parseListen(control);
-  if (!control_address) return fail("--control-listen: " + control_address.error().message);
+  for (auto [flag, text, address] :
+       {std::tuple{"--listen", &listen, &config.listen},
+        std::tuple{"--control-listen", &control, &config.control_listen}}) {
+    if (text->empty()) continue;
+    auto parsed = host::parseListenAddress(*text);
+    if (!parsed) return fail(std::string(flag) + ": " + parsed.error().message);
+    *address = *parsed;
+  }
+  auto* public_address = &config.listen;
+  auto* control_address = &config.control_listen;
   if (config.shards == 0) config.shards = std::max(1u, std::thread::hardware_concurrency());
 
   // Signals are taken by main with sigwait; every thread started later inherits the mask.

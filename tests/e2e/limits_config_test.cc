@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/support.h"
@@ -246,6 +247,29 @@ TEST(LimitsFlagsTest, QuiverdRefusesABadEgressRangeOrCaFile) {
     EXPECT_EQ(result.err, "quiverd: error: " + c.message + "\n");
     EXPECT_EQ(result.out.find("ready"), std::string::npos) << result.out;
   }
+  removeTree(dir);
+}
+
+// quiverd --config FILE: the file's settings apply, flags override them, a bad file is refused
+// with the file, line and key (host/config_file.h).
+TEST(LimitsFlagsTest, AConfigFileAppliesAndFlagsOverrideIt) {
+  std::string dir = makeTempDir();
+  std::string file = dir + "/quiver.toml";
+  std::ofstream(file) << "[limits]\ncpu_ms = 200\nmemory_mb = 64\n[limits.max]\ncpu_ms = 400\n";
+  {
+    Quiverd d(Quiverd::Options{.extra_args = {"--config", file, "--memory-mb", "32"}});
+    auto plain = deployJson(d, "plain", json::object());
+    ASSERT_EQ(plain.status, 201) << plain.body;
+    EXPECT_EQ(json::parse(plain.body)["limits"], limits(200, 32, 30, 1000));
+    auto over = deployJson(d, "over", {{"limits", {{"cpu_ms", 401}}}});
+    EXPECT_EQ(errorOf(over)["message"], "limits.cpu_ms 401 is above the host maximum 400");
+  }
+  std::ofstream(file) << "[limits]\ncpu_ms = 200\ncpu = 5\n";
+  auto result = runProgram({quiverdPath(), "--config", file, "--data-dir", dir, "--listen",
+                            "127.0.0.1:0", "--control-listen", "127.0.0.1:0"},
+                           {{"QUIVER_ADMIN_TOKEN", "x"}}, std::chrono::seconds(20));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "quiverd: error: " + file + ":3: unknown key 'limits.cpu'\n");
   removeTree(dir);
 }
 
