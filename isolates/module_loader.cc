@@ -1,5 +1,8 @@
 #include "isolates/module_loader.h"
 
+#include <limits>
+#include <memory>
+
 #include "isolates/v8_util.h"
 
 namespace quiver::isolates {
@@ -28,8 +31,28 @@ std::string syntaxMessage(v8::Isolate* isolate, v8::Local<v8::Context> context,
 
 }  // namespace
 
+std::string_view codeCacheUseName(CodeCacheUse use) {
+  switch (use) {
+    case CodeCacheUse::kMiss:
+      return "miss";
+    case CodeCacheUse::kHit:
+      return "hit";
+    case CodeCacheUse::kRejected:
+      return "rejected";
+  }
+  return "unknown";
+}
+
+std::string createCodeCache(v8::Local<v8::UnboundModuleScript> script) {
+  std::unique_ptr<v8::ScriptCompiler::CachedData> data(v8::ScriptCompiler::CreateCodeCache(script));
+  if (!data || data->length <= 0) return {};
+  return std::string(reinterpret_cast<const char*>(data->data), static_cast<size_t>(data->length));
+}
+
 Result<v8::Local<v8::Module>> compileModule(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                                            const std::string& name, const std::string& code) {
+                                            const std::string& name, const std::string& code,
+                                            const std::string* code_cache, CodeCacheUse* use) {
+  if (use) *use = CodeCacheUse::kMiss;
   v8::TryCatch try_catch(isolate);
   v8::ScriptOrigin origin(isolate, v8str(isolate, "fn:" + name + ".js"), 0, 0, false, -1,
                           v8::Local<v8::Value>(), false, false, /*is_module=*/true);
@@ -39,11 +62,25 @@ Result<v8::Local<v8::Module>> compileModule(v8::Isolate* isolate, v8::Local<v8::
            .ToLocal(&source_text)) {
     return Error{"syntax_error", "the module source is too large or not valid UTF-8"};
   }
-  v8::ScriptCompiler::Source source(source_text, origin);
+  bool consume = code_cache && !code_cache->empty() &&
+                 code_cache->size() <= static_cast<size_t>(std::numeric_limits<int>::max());
+  // The source owns the CachedData, not the bytes: they stay the caller's.
+  v8::ScriptCompiler::Source source(
+      source_text, origin,
+      consume
+          ? new v8::ScriptCompiler::CachedData(reinterpret_cast<const uint8_t*>(code_cache->data()),
+                                               static_cast<int>(code_cache->size()),
+                                               v8::ScriptCompiler::CachedData::BufferNotOwned)
+          : nullptr);
   v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) {
-    return Error{"syntax_error", syntaxMessage(isolate, context, try_catch)};
+  bool compiled = v8::ScriptCompiler::CompileModule(isolate, &source,
+                                                    consume ? v8::ScriptCompiler::kConsumeCodeCache
+                                                            : v8::ScriptCompiler::kNoCompileOptions)
+                      .ToLocal(&module);
+  if (consume && use) {
+    *use = source.GetCachedData()->rejected ? CodeCacheUse::kRejected : CodeCacheUse::kHit;
   }
+  if (!compiled) return Error{"syntax_error", syntaxMessage(isolate, context, try_catch)};
   auto requests = module->GetModuleRequests();
   if (requests->Length() > 0) {
     auto request = requests->Get(context, 0).As<v8::ModuleRequest>();
