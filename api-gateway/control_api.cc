@@ -247,10 +247,9 @@ HttpResponse ControlApi::deploy(const HttpRequest& request, std::string_view nam
   if (code.empty())
     return errorResponse(400, "empty_code", "the module source is empty", r.requestId());
   std::string fn(name);
-  if (auto check = isolates::checkModule(fn, code); !check) {
-    return errorResponse(400, check.error().code, check.error().message, r.requestId());
-  }
-  auto outcome = services_.store.deploy(fn, code, config);
+  auto check = isolates::checkModule(fn, code);
+  if (!check) return errorResponse(400, check.error().code, check.error().message, r.requestId());
+  auto outcome = services_.store.deploy(fn, code, config, *check);
   if (!outcome) return storeError(outcome.error(), r);
   services_.registry.put(outcome->version);
   services_.metrics.functionsDeployed().Set(static_cast<double>(services_.registry.size()));

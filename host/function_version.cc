@@ -41,6 +41,27 @@ FunctionLimits limitsFromJson(const json& j) {
 
 }  // namespace
 
+CodeCacheSlot::Bytes CodeCacheSlot::get() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+void CodeCacheSlot::discard(const Bytes& rejected) {
+  std::lock_guard lock(mutex_);
+  if (bytes_ == rejected) bytes_ = nullptr;
+}
+
+bool CodeCacheSlot::offer(Bytes fresh) {
+  if (!fresh || fresh->empty()) return false;
+  {
+    std::lock_guard lock(mutex_);
+    if (bytes_ && bytes_->size() >= fresh->size()) return false;
+    bytes_ = fresh;
+  }
+  if (persist_) persist_(fresh);
+  return true;
+}
+
 std::string configToJson(const FunctionConfig& config) {
   json j;
   j["env"] = config.env;

@@ -140,6 +140,11 @@ Metrics::Metrics()
                                .Help("Time to create a function instance on a cold start.")
                                .Register(*registry_)
                                .Add({}, latencyBuckets())),
+      code_cache_(BuildCounter()
+                      .Name("quiver_code_cache_total")
+                      .Help("Cold-start module compiles by what became of the version's V8 code "
+                            "cache (result: hit, miss, rejected).")
+                      .Register(*registry_)),
       limit_exceeded_(BuildCounter()
                           .Name("quiver_limit_exceeded_total")
                           .Help("Requests ended because a resource limit was exceeded.")
@@ -183,6 +188,10 @@ prometheus::Histogram& Metrics::invocationCpu(std::string_view function) {
 
 prometheus::Counter& Metrics::coldStarts(std::string_view function) {
   return cold_starts_.Add({{"function", std::string(function)}});
+}
+
+prometheus::Counter& Metrics::codeCache(std::string_view result) {
+  return code_cache_.Add({{"result", std::string(result)}});
 }
 
 prometheus::Counter& Metrics::limitExceeded(std::string_view function, std::string_view limit) {

@@ -28,6 +28,9 @@ class Metrics {
   prometheus::Histogram& invocationCpu(std::string_view function);
   prometheus::Counter& coldStarts(std::string_view function);
   prometheus::Histogram& coldStartDuration() { return cold_start_duration_; }
+  // What a cold start's module compile made of its version's V8 code cache: result "hit"
+  // (consumed), "miss" (none yet) or "rejected" (made by another V8 build or with other flags).
+  prometheus::Counter& codeCache(std::string_view result);
   prometheus::Counter& limitExceeded(std::string_view function, std::string_view limit);
   prometheus::Gauge& isolates(std::string_view state);
   // Warm instances disposed while idle: reason "idle" (unused too long) or "memory" (the budget).
@@ -47,6 +50,7 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& invocation_cpu_;
   prometheus::Family<prometheus::Counter>& cold_starts_;
   prometheus::Histogram& cold_start_duration_;
+  prometheus::Family<prometheus::Counter>& code_cache_;
   prometheus::Family<prometheus::Counter>& limit_exceeded_;
   prometheus::Family<prometheus::Gauge>& isolates_;
   prometheus::Family<prometheus::Counter>& evictions_;

@@ -4,8 +4,13 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <deque>
+#include <thread>
+
+#include "host/log.h"
 
 namespace quiver::host {
 namespace {
@@ -88,6 +93,68 @@ class Transaction {
 
 }  // namespace
 
+// Writes the code caches offered on shard threads, one at a time, on a thread of its own
+// (started with the first offer). The versions' persist hooks reach it through a weak pointer
+// rather than the store itself, since a version may outlive the store: once close() has run,
+// offers are dropped.
+class Store::CacheWriter {
+ public:
+  explicit CacheWriter(Store* store) : store_(store) {}
+  ~CacheWriter() { close(); }
+  CacheWriter(const CacheWriter&) = delete;
+  CacheWriter& operator=(const CacheWriter&) = delete;
+
+  struct Job {
+    std::string name;
+    int64_t version;
+    std::string sha256;
+    CodeCacheSlot::Bytes bytes;
+  };
+
+  void submit(Job job) {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    jobs_.push_back(std::move(job));
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    wake_.notify_one();
+  }
+
+  // Finishes the queued writes and stops the thread; the store is not touched afterwards.
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return closed_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;
+      Job job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      auto saved = store_->saveCodeCache(job.name, job.version, job.sha256, *job.bytes);
+      // Losing a cache costs a slower cold start later, nothing else.
+      if (!saved) {
+        logHost(LogLevel::kWarn, "cannot store the code cache of " + job.name + "@" +
+                                     std::to_string(job.version) + ": " + saved.error().message);
+      }
+    }
+  }
+
+  Store* store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;
+  bool closed_ = false;
+  std::thread thread_;
+};
+
 std::string sha256Hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -135,7 +202,23 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& file) {
   return store;
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::Store(sqlite3* db) : db_(db), writer_(std::make_shared<CacheWriter>(this)) {}
+
+Store::~Store() {
+  writer_->close();
+  sqlite3_close(db_);
+}
+
+std::shared_ptr<CodeCacheSlot> Store::slotFor(const FunctionVersion& version, std::string bytes) {
+  CodeCacheSlot::Bytes initial;
+  if (!bytes.empty()) initial = std::make_shared<const std::string>(std::move(bytes));
+  std::weak_ptr<CacheWriter> writer = writer_;
+  return std::make_shared<CodeCacheSlot>(
+      std::move(initial), [writer, name = version.name, number = version.version,
+                           sha256 = version.sha256](const CodeCacheSlot::Bytes& fresh) {
+        if (auto w = writer.lock()) w->submit({name, number, sha256, fresh});
+      });
+}
 
 Status Store::exec(const char* sql) {
   char* err = nullptr;
@@ -152,7 +235,7 @@ Error Store::sqlError(const char* what) const {
 }
 
 Result<DeployOutcome> Store::deploy(const std::string& name, const std::string& code,
-                                    const FunctionConfig& config) {
+                                    const FunctionConfig& config, const std::string& code_cache) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
   if (!tx.begun()) return sqlError("begin");
@@ -169,14 +252,15 @@ Result<DeployOutcome> Store::deploy(const std::string& name, const std::string& 
   version->version = next.integer(0);
 
   Statement insert(db_,
-                   "INSERT INTO versions (function, version, code, sha256, created_at, config) "
-                   "VALUES (?, ?, ?, ?, ?, ?)");
+                   "INSERT INTO versions (function, version, code, sha256, created_at, config, "
+                   "code_cache) VALUES (?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, name);
   insert.bind(2, version->version);
   insert.bindBlob(3, code);
   insert.bind(4, version->sha256);
   insert.bind(5, version->created_at);
   insert.bind(6, configToJson(config));
+  if (!code_cache.empty()) insert.bindBlob(7, code_cache);  // else NULL
   if (insert.step() != SQLITE_DONE) return sqlError("insert version");
 
   Statement exists(db_, "SELECT 1 FROM functions WHERE name = ?");
@@ -201,6 +285,7 @@ Result<DeployOutcome> Store::deploy(const std::string& name, const std::string& 
   if (history.step() != SQLITE_DONE) return sqlError("insert deployment");
 
   if (!tx.commit()) return sqlError("commit");
+  version->code_cache = slotFor(*version, code_cache);
   return DeployOutcome{std::move(version), created};
 }
 
@@ -273,9 +358,9 @@ Result<bool> Store::remove(const std::string& name) {
 Result<std::vector<FunctionVersionPtr>> Store::loadLive() {
   std::lock_guard lock(mutex_);
   Statement q(db_,
-              "SELECT v.function, v.version, v.code, v.sha256, v.created_at, v.config "
-              "FROM functions f JOIN versions v ON v.function = f.name AND v.version = "
-              "f.live_version");
+              "SELECT v.function, v.version, v.code, v.sha256, v.created_at, v.config, "
+              "v.code_cache FROM functions f JOIN versions v "
+              "ON v.function = f.name AND v.version = f.live_version");
   if (!q.valid()) return sqlError("load");
   std::vector<FunctionVersionPtr> out;
   int rc;
@@ -287,10 +372,26 @@ Result<std::vector<FunctionVersionPtr>> Store::loadLive() {
     v->sha256 = q.text(3);
     v->created_at = q.text(4);
     v->config = configFromJson(q.text(5));
+    v->code_cache = slotFor(*v, q.text(6));
     out.push_back(std::move(v));
   }
   if (rc != SQLITE_DONE) return sqlError("load");
   return out;
+}
+
+Result<bool> Store::saveCodeCache(const std::string& name, int64_t version,
+                                  const std::string& sha256, const std::string& code_cache) {
+  std::lock_guard lock(mutex_);
+  Statement update(db_,
+                   "UPDATE versions SET code_cache = ? WHERE function = ? AND version = ? AND "
+                   "sha256 = ?");
+  if (!update.valid()) return sqlError("save code cache");
+  update.bindBlob(1, code_cache);
+  update.bind(2, name);
+  update.bind(3, version);
+  update.bind(4, sha256);
+  if (update.step() != SQLITE_DONE) return sqlError("save code cache");
+  return sqlite3_changes(db_) > 0;
 }
 
 }  // namespace quiver::host

@@ -4,6 +4,11 @@
 //
 // Thread-safety: every method takes one internal mutex; SQLite work is short (deploys are rare,
 // reads happen at start-up and on admin calls), so contention does not matter.
+//
+// Code caches: each version row carries the V8 code cache made at deploy. A richer one made
+// after a first run (isolates/function_instance.cc) reaches the row through the version's
+// CodeCacheSlot, whose persist hook hands it to a writer thread the store owns, so that a
+// shard's thread never waits for SQLite's fsync. ~Store finishes the queued writes.
 #pragma once
 
 #include <filesystem>
@@ -55,23 +60,33 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Writes a new immutable version and makes it live, in one transaction.
+  // Writes a new immutable version and makes it live, in one transaction. `code_cache` (V8's,
+  // from the deploy-time compile; empty: none) is stored with it and set in its CodeCacheSlot.
   Result<DeployOutcome> deploy(const std::string& name, const std::string& code,
-                               const FunctionConfig& config);
+                               const FunctionConfig& config, const std::string& code_cache = {});
   Result<std::vector<FunctionSummary>> list();
   Result<std::optional<FunctionDetail>> get(const std::string& name);
   // Removes the function and its versions. Ok(false) when there was no such function.
   Result<bool> remove(const std::string& name);
-  // Every function's live version, for serving again after a restart.
+  // Every function's live version (with its stored code cache), for serving again after a
+  // restart.
   Result<std::vector<FunctionVersionPtr>> loadLive();
+  // Replaces the code cache of version `version` of `name`, if that row still holds the code
+  // `sha256` names (a function removed and deployed again restarts its version numbers).
+  // Ok(false) when there was no such row. Blocks on SQLite: shards go through the slot instead.
+  Result<bool> saveCodeCache(const std::string& name, int64_t version, const std::string& sha256,
+                             const std::string& code_cache);
 
  private:
-  explicit Store(sqlite3* db) : db_(db) {}
+  class CacheWriter;
+  explicit Store(sqlite3* db);
   Status exec(const char* sql);
   Error sqlError(const char* what) const;
+  std::shared_ptr<CodeCacheSlot> slotFor(const FunctionVersion& version, std::string bytes);
 
   std::mutex mutex_;
   sqlite3* db_;
+  std::shared_ptr<CacheWriter> writer_;  // the versions' persist hooks hold it weakly
 };
 
 std::string sha256Hex(const std::string& data);

@@ -172,11 +172,25 @@ Status FunctionInstance::load() {
   if (!status || dead_) return status;
   runEntry(0, [&] {
     auto context = isolate->GetCurrentContext();
-    auto module = compileModule(isolate, context, version_->name, version_->code);
+    // Held for the compile: another shard may replace the slot's bytes meanwhile.
+    host::CodeCacheSlot::Bytes cache = version_->code_cache->get();
+    CodeCacheUse use = CodeCacheUse::kMiss;
+    auto module =
+        compileModule(isolate, context, version_->name, version_->code, cache.get(), &use);
+    services_.metrics.codeCache(codeCacheUseName(use)).Increment();
+    if (use == CodeCacheUse::kRejected) {
+      // Made by another V8 or with other flags (an upgrade): dropped, so this is said once;
+      // the after-first-run cache replaces it.
+      version_->code_cache->discard(cache);
+      host::logHost(host::LogLevel::kDebug, "code cache of " + version_->name + "@" +
+                                                std::to_string(version_->version) +
+                                                " rejected by V8; compiled from source");
+    }
     if (!module) {
       status = module.error();
       return;
     }
+    module_script_.Reset(isolate, (*module)->GetUnboundModuleScript());
     auto handler = evaluateModule(isolate, context, *module);
     if (!handler) {
       status = handler.error();
@@ -864,14 +878,34 @@ void FunctionInstance::log(host::LogLevel level, std::string_view request_id,
 void FunctionInstance::deliverCompletions() {
   // Callbacks may re-enter invoke() (a pipelined request) or read streams again; take the
   // lists first.
+  bool responded = false;
   while (!completed_.empty() || !stream_events_.empty()) {
     auto batch = std::move(completed_);
     completed_.clear();
+    responded = responded || !batch.empty();
     for (auto& c : batch) c.done(std::move(c.response));
     auto events = std::move(stream_events_);
     stream_events_.clear();
     for (auto& e : events) e.callback(e.event, std::move(e.chunk));
   }
+  if (responded && !module_script_.IsEmpty()) refreshCodeCache();
+}
+
+// After the first response, the module's functions that ran are compiled too: a code cache
+// made now serves later cold starts far better than the deploy-time one (its top level only).
+// Made once per version in this process (the slot's claim), after the response went out; the
+// slot keeps it only if it covers more than what it holds, and persists it off this thread.
+void FunctionInstance::refreshCodeCache() {
+  v8::Isolate* isolate = holder_->get();
+  if (!dead_ && version_->code_cache->claimRefresh()) {
+    v8::Isolate::Scope isolate_scope(isolate);
+    v8::HandleScope handle_scope(isolate);
+    std::string fresh = createCodeCache(module_script_.Get(isolate));
+    if (!fresh.empty()) {
+      version_->code_cache->offer(std::make_shared<const std::string>(std::move(fresh)));
+    }
+  }
+  module_script_.Reset();
 }
 
 }  // namespace quiver::isolates

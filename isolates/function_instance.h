@@ -10,6 +10,10 @@
 // only through a shared Liveness token that the destructor clears, so an instance may be
 // destroyed while its tasks still run.
 //
+// Code cache: the module is compiled from its version's V8 code cache when there is one; after
+// the first response the instance offers the version a richer cache (refreshCodeCache), made
+// once per version in the process.
+//
 // Limits: every entry into JS (a request's start, a timer callback) runs under the CPU watchdog
 // with the budget its request has left; the heap and ArrayBuffer limits terminate the isolate.
 // A kill makes the instance dead: every request still in flight is answered, and the owner
@@ -215,6 +219,7 @@ class FunctionInstance final : public OpsHost {
                                const std::string& request_id);
   void log(host::LogLevel level, std::string_view request_id, std::string_view message);
   void deliverCompletions();
+  void refreshCodeCache();
   void closeTimer(uint64_t id);
   void startForegroundTasks();
   void runForegroundTasks();
@@ -235,6 +240,8 @@ class FunctionInstance final : public OpsHost {
   v8::Global<v8::Object> handler_;
   v8::Global<v8::Function> fetch_;
   v8::Global<v8::Object> env_;
+  // The module's script until the first response, when refreshCodeCache() serialises it.
+  v8::Global<v8::UnboundModuleScript> module_script_;
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, RequestState> requests_;
   std::unordered_map<uint64_t, Timer*> timers_;

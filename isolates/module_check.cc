@@ -6,7 +6,7 @@
 
 namespace quiver::isolates {
 
-Status checkModule(const std::string& name, const std::string& code) {
+Result<std::string> checkModule(const std::string& name, const std::string& code) {
   IsolateHolder holder;
   v8::Isolate* isolate = holder.get();
   v8::Isolate::Scope isolate_scope(isolate);
@@ -15,7 +15,7 @@ Status checkModule(const std::string& name, const std::string& code) {
   v8::Context::Scope context_scope(context);
   auto module = compileModule(isolate, context, name, code);
   if (!module) return module.error();
-  return okStatus();
+  return createCodeCache((*module)->GetUnboundModuleScript());
 }
 
 }  // namespace quiver::isolates

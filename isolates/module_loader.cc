@@ -1,5 +1,10 @@
 #include "isolates/module_loader.h"
 
+#include <zlib.h>
+
+#include <limits>
+#include <memory>
+
 #include "isolates/v8_util.h"
 
 namespace quiver::isolates {
@@ -26,10 +31,62 @@ std::string syntaxMessage(v8::Isolate* isolate, v8::Local<v8::Context> context,
   return text + " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
 }
 
+// Our frame around V8's bytes: "QCC1", the CRC-32 of the payload (little-endian), the payload.
+// quiverd runs V8 with --no-verify-snapshot-checksum (isolates/platform.cc), which also stops V8
+// from checksumming code caches, so a cache read back from the store is checked here: bytes
+// changed on disk are a rejected cache, never bytes V8 deserializes.
+constexpr std::string_view kFrameMagic = "QCC1";
+constexpr size_t kFrameHeader = 8;
+
+uint32_t crcOf(const char* data, size_t size) {
+  return static_cast<uint32_t>(
+      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data), static_cast<uInt>(size)));
+}
+
+// The payload of a well-formed frame, or null.
+const char* framePayload(const std::string& framed) {
+  if (framed.size() <= kFrameHeader || !std::string_view(framed).starts_with(kFrameMagic) ||
+      framed.size() - kFrameHeader > std::numeric_limits<uInt>::max()) {
+    return nullptr;
+  }
+  uint32_t stored = 0;
+  for (int i = 3; i >= 0; --i) {
+    stored = (stored << 8) | static_cast<unsigned char>(framed[kFrameMagic.size() + i]);
+  }
+  const char* payload = framed.data() + kFrameHeader;
+  return crcOf(payload, framed.size() - kFrameHeader) == stored ? payload : nullptr;
+}
+
 }  // namespace
 
+std::string_view codeCacheUseName(CodeCacheUse use) {
+  switch (use) {
+    case CodeCacheUse::kMiss:
+      return "miss";
+    case CodeCacheUse::kHit:
+      return "hit";
+    case CodeCacheUse::kRejected:
+      return "rejected";
+  }
+  return "unknown";
+}
+
+std::string createCodeCache(v8::Local<v8::UnboundModuleScript> script) {
+  std::unique_ptr<v8::ScriptCompiler::CachedData> data(v8::ScriptCompiler::CreateCodeCache(script));
+  if (!data || data->length <= 0) return {};
+  auto* bytes = reinterpret_cast<const char*>(data->data);
+  auto size = static_cast<size_t>(data->length);
+  uint32_t crc = crcOf(bytes, size);
+  std::string framed(kFrameMagic);
+  for (int i = 0; i < 4; ++i) framed.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  framed.append(bytes, size);
+  return framed;
+}
+
 Result<v8::Local<v8::Module>> compileModule(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                                            const std::string& name, const std::string& code) {
+                                            const std::string& name, const std::string& code,
+                                            const std::string* code_cache, CodeCacheUse* use) {
+  if (use) *use = CodeCacheUse::kMiss;
   v8::TryCatch try_catch(isolate);
   v8::ScriptOrigin origin(isolate, v8str(isolate, "fn:" + name + ".js"), 0, 0, false, -1,
                           v8::Local<v8::Value>(), false, false, /*is_module=*/true);
@@ -39,11 +96,28 @@ Result<v8::Local<v8::Module>> compileModule(v8::Isolate* isolate, v8::Local<v8::
            .ToLocal(&source_text)) {
     return Error{"syntax_error", "the module source is too large or not valid UTF-8"};
   }
-  v8::ScriptCompiler::Source source(source_text, origin);
+  bool given = code_cache && !code_cache->empty();
+  const char* payload = given ? framePayload(*code_cache) : nullptr;
+  bool consume = payload && code_cache->size() - kFrameHeader <=
+                                static_cast<size_t>(std::numeric_limits<int>::max());
+  if (given && !consume && use) *use = CodeCacheUse::kRejected;
+  // The source owns the CachedData, not the bytes: they stay the caller's.
+  v8::ScriptCompiler::Source source(
+      source_text, origin,
+      consume
+          ? new v8::ScriptCompiler::CachedData(reinterpret_cast<const uint8_t*>(payload),
+                                               static_cast<int>(code_cache->size() - kFrameHeader),
+                                               v8::ScriptCompiler::CachedData::BufferNotOwned)
+          : nullptr);
   v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) {
-    return Error{"syntax_error", syntaxMessage(isolate, context, try_catch)};
+  bool compiled = v8::ScriptCompiler::CompileModule(isolate, &source,
+                                                    consume ? v8::ScriptCompiler::kConsumeCodeCache
+                                                            : v8::ScriptCompiler::kNoCompileOptions)
+                      .ToLocal(&module);
+  if (consume && use) {
+    *use = source.GetCachedData()->rejected ? CodeCacheUse::kRejected : CodeCacheUse::kHit;
   }
+  if (!compiled) return Error{"syntax_error", syntaxMessage(isolate, context, try_catch)};
   auto requests = module->GetModuleRequests();
   if (requests->Length() > 0) {
     auto request = requests->Get(context, 0).As<v8::ModuleRequest>();

@@ -85,6 +85,8 @@ TEST(MetricsTest, ColdStartsLimitsIsolatesAndHttpSeries) {
   Metrics metrics;
   metrics.coldStarts("x").Increment();
   metrics.coldStartDuration().Observe(0.0008);
+  metrics.codeCache("hit").Increment(2);
+  metrics.codeCache("rejected").Increment();
   metrics.limitExceeded("x", "cpu").Increment();
   metrics.limitExceeded("x", "memory").Increment(2);
   metrics.isolates("warm").Set(3);
@@ -99,6 +101,8 @@ TEST(MetricsTest, ColdStartsLimitsIsolatesAndHttpSeries) {
   EXPECT_EQ(sample(text, R"(quiver_cold_starts_total{function="x"})"), 1.0) << text;
   EXPECT_EQ(sample(text, "quiver_cold_start_duration_seconds_count"), 1.0);
   EXPECT_EQ(sample(text, R"(quiver_cold_start_duration_seconds_bucket{le="0.001"})"), 1.0);
+  EXPECT_EQ(sample(text, R"(quiver_code_cache_total{result="hit"})"), 2.0);
+  EXPECT_EQ(sample(text, R"(quiver_code_cache_total{result="rejected"})"), 1.0);
   EXPECT_EQ(sample(text, R"(quiver_limit_exceeded_total{function="x",limit="cpu"})"), 1.0);
   EXPECT_EQ(sample(text, R"(quiver_limit_exceeded_total{function="x",limit="memory"})"), 2.0);
   EXPECT_EQ(sample(text, R"(quiver_isolates{state="warm"})"), 3.0);

@@ -1,4 +1,5 @@
-// Store on real SQLite files: versions, list, remove, reopen, WAL mode, kill -9 durability.
+// Store on real SQLite files: versions, list, remove, reopen, WAL mode, kill -9 durability,
+// code caches (stored at deploy, replaced through the writer thread).
 #include "host/store.h"
 
 #include <gtest/gtest.h>
@@ -325,6 +326,83 @@ TEST_F(StoreTest, ConcurrentDeploysGetDistinctVersions) {
   auto got = store_->get("shared");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->summary.live_version, kThreads * kPerThread);
+}
+
+// Binary bytes with NULs, as V8's caches are.
+const std::string kCache("\x00\x01cache\xff\xfe", 9);
+
+FunctionVersionPtr liveVersion(Store& store, const std::string& name) {
+  auto live = store.loadLive();
+  EXPECT_TRUE(live.ok()) << (live.ok() ? "" : live.error().message);
+  if (!live.ok()) return nullptr;
+  for (auto& v : *live) {
+    if (v->name == name) return v;
+  }
+  return nullptr;
+}
+
+TEST_F(StoreTest, CodeCacheRoundTripsThroughDeployAndReopen) {
+  auto outcome = store_->deploy("cached", "export default {}", {}, kCache);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  ASSERT_NE(outcome->version->code_cache->get(), nullptr);
+  EXPECT_EQ(*outcome->version->code_cache->get(), kCache);
+  deploy("plain", "export default {}");
+  store_.reset();
+
+  auto reopened = openStore(file());
+  ASSERT_NE(reopened, nullptr);
+  auto cached = liveVersion(*reopened, "cached");
+  ASSERT_TRUE(cached);
+  ASSERT_NE(cached->code_cache->get(), nullptr);
+  EXPECT_EQ(*cached->code_cache->get(), kCache);
+  auto plain = liveVersion(*reopened, "plain");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->code_cache->get(), nullptr);
+  EXPECT_EQ(queryOne(file(), "SELECT count(*) FROM versions WHERE code_cache IS NULL"), "1");
+}
+
+TEST_F(StoreTest, ALargerOfferReachesTheRowThroughTheWriterThread) {
+  auto outcome = store_->deploy("fn", "export default {}", {}, kCache);
+  ASSERT_TRUE(outcome.ok());
+  std::string richer = kCache + std::string("\x00more", 5);
+  EXPECT_TRUE(outcome->version->code_cache->offer(std::make_shared<const std::string>(richer)));
+  store_.reset();  // finishes the queued write
+
+  auto reopened = openStore(file());
+  ASSERT_NE(reopened, nullptr);
+  auto v = liveVersion(*reopened, "fn");
+  ASSERT_TRUE(v && v->code_cache->get());
+  EXPECT_EQ(*v->code_cache->get(), richer);
+}
+
+TEST_F(StoreTest, AnOfferAfterTheStoreClosedIsKeptInMemoryOnly) {
+  auto outcome = store_->deploy("fn", "export default {}", {}, kCache);
+  ASSERT_TRUE(outcome.ok());
+  FunctionVersionPtr version = outcome->version;
+  store_.reset();
+  EXPECT_TRUE(version->code_cache->offer(std::make_shared<const std::string>(kCache + "++")));
+  EXPECT_EQ(*version->code_cache->get(), kCache + "++");
+  auto reopened = openStore(file());
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(*liveVersion(*reopened, "fn")->code_cache->get(), kCache);
+}
+
+TEST_F(StoreTest, SaveCodeCacheTouchesOnlyTheVersionWithThatCode) {
+  auto first = store_->deploy("fn", "code one", {}, kCache);
+  ASSERT_TRUE(first.ok());
+  std::string old_sha = first->version->sha256;
+  ASSERT_TRUE(store_->remove("fn").ok());
+  auto again = store_->deploy("fn", "code two", {}, kCache);  // version 1 again
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->version->version, 1);
+
+  auto stale = store_->saveCodeCache("fn", 1, old_sha, "stale");
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE(*stale);
+  auto saved = store_->saveCodeCache("fn", 1, again->version->sha256, "fresh");
+  ASSERT_TRUE(saved.ok());
+  EXPECT_TRUE(*saved);
+  EXPECT_EQ(*liveVersion(*store_, "fn")->code_cache->get(), "fresh");
 }
 
 // An acknowledged deploy survives kill -9 of the process that made it: the child deploys,
