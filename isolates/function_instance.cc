@@ -514,7 +514,8 @@ void FunctionInstance::end(uint64_t id) {
   // The request's CPU time: earlier entries, plus the running one if it is the request's own.
   int64_t cpu = state.cpu_used_ns;
   if (entry_depth_ > 0 && entry_owner_ == id) cpu += threadCpuNanos() - entry_cpu_start_;
-  services_.metrics.invocationCpu(version_->name).Observe(static_cast<double>(cpu) * 1e-9);
+  if (!cpu_series_) cpu_series_ = &services_.metrics.invocationCpu(version_->name);
+  cpu_series_->Observe(static_cast<double>(cpu) * 1e-9);
   if (state.wall) {
     uv_timer_stop(&state.wall->handle);
     uv_close(reinterpret_cast<uv_handle_t*>(&state.wall->handle),
