@@ -487,7 +487,8 @@ void Connection::write(const Exchange& exchange, HttpResponse& response, bool cl
                      : framing == Framing::kNone && !response.stream
                          ? static_cast<int64_t>(response.body.size())
                          : -1;
-    if (length >= 0) head.append("content-length: ").append(formatInt(number, length)).append("\r\n");
+    if (length >= 0)
+      head.append("content-length: ").append(formatInt(number, length)).append("\r\n");
   }
   head.append("date: ").append(httpDate()).append("\r\n");
   head.append("x-request-id: ").append(exchange.request_id).append("\r\n");
@@ -515,8 +516,9 @@ void Connection::writeRaw(std::string_view bytes) { send(bytes, {}, nullptr); }
 bool Connection::send(std::string_view head, std::string body,
                       const std::shared_ptr<host::InvocationSignal>& signal) {
   owner_.countWrite();  // before the bytes can reach the client
-  uv_buf_t bufs[2] = {uv_buf_init(const_cast<char*>(head.data()), static_cast<unsigned>(head.size())),
-                      uv_buf_init(body.data(), static_cast<unsigned>(body.size()))};
+  uv_buf_t bufs[2] = {
+      uv_buf_init(const_cast<char*>(head.data()), static_cast<unsigned>(head.size())),
+      uv_buf_init(body.data(), static_cast<unsigned>(body.size()))};
   // UV_EAGAIN (the socket is full, or earlier writes are still queued): all of it goes to uv_write.
   int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), bufs, body.empty() ? 1 : 2);
   if (written < 0 && written != UV_EAGAIN) {
@@ -533,7 +535,8 @@ bool Connection::send(std::string_view head, std::string body,
     req->head.assign(head.substr(done));
     req->body = std::move(body);
   } else {
-    req->body = body.substr(done - head.size());
+    body.erase(0, done - head.size());  // in place: no second copy of a big body
+    req->body = std::move(body);
   }
   req->signal = signal;
   submit(req, /*counted=*/true);

@@ -17,7 +17,8 @@ FunctionVersionPtr FunctionRegistry::find(std::string_view name) const {
   return it == live_.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<const FunctionRegistry::Map> FunctionRegistry::snapshot(uint64_t* generation) const {
+std::shared_ptr<const FunctionRegistry::Map> FunctionRegistry::snapshot(
+    uint64_t* generation) const {
   std::lock_guard lock(mutex_);
   if (!published_) published_ = std::make_shared<const Map>(live_);
   *generation = generation_.load(std::memory_order_relaxed);

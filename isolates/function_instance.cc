@@ -30,8 +30,7 @@ v8::MaybeLocal<v8::Array> headerList(v8::Isolate* isolate, const HeaderList& hea
     v8::Local<v8::Value> pair[2];
     v8::Local<v8::String> s;
     if (!v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(name.data()),
-                                    v8::NewStringType::kInternalized,
-                                    static_cast<int>(name.size()))
+                                    v8::NewStringType::kInternalized, static_cast<int>(name.size()))
              .ToLocal(&s)) {
       return {};
     }
@@ -366,7 +365,9 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
 
   v8::Local<v8::Value> url = v8str(isolate, request.url);
   v8::Local<v8::Value> ignored;
-  if (!runtime_->setBaseUrl(isolate)->Call(context, v8::Undefined(isolate), 1, &url).ToLocal(&ignored)) {
+  if (!runtime_->setBaseUrl(isolate)
+           ->Call(context, v8::Undefined(isolate), 1, &url)
+           .ToLocal(&ignored)) {
     return fail();
   }
   v8::Local<v8::Array> headers;

@@ -141,8 +141,8 @@ TEST(MetricsTest, FunctionSeriesAreTheExportedSeries) {
   series.cpu().Observe(0.001);
   std::string text = metrics.serialize();
   for (int code = 200; code < 220; ++code) {
-    auto value = sample(text, "quiver_invocations_total{code=\"" + std::to_string(code) +
-                                  "\",function=\"fn\"}");
+    auto value = sample(
+        text, "quiver_invocations_total{code=\"" + std::to_string(code) + "\",function=\"fn\"}");
     ASSERT_TRUE(value) << code;
     EXPECT_EQ(*value, code - 199) << code;
   }
