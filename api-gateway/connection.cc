@@ -59,6 +59,12 @@ bool expectsContinue(const HttpRequest& request) {
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// Decimal `value` in `buf` (at least 21 bytes), without a std::string.
+std::string_view formatInt(char* buf, int64_t value) {
+  int n = std::snprintf(buf, 24, "%lld", static_cast<long long>(value));
+  return {buf, static_cast<size_t>(n)};
+}
+
 }  // namespace
 
 std::shared_ptr<host::InvocationSignal> Responder::signal() const {
@@ -270,7 +276,7 @@ BodyDelivery Connection::onHeadersComplete(HttpRequest& request) {
     return BodyDelivery::kWhole;  // and ignored by onRequest
   }
   if (handler_.bodyDelivery() == BodyDelivery::kWhole) {
-    if (expectsContinue(request) && exchanges_.empty()) writeRaw(std::string(kContinue));
+    if (expectsContinue(request) && exchanges_.empty()) writeRaw(kContinue);
     return BodyDelivery::kWhole;
   }
   streamed_message_ = true;
@@ -363,7 +369,7 @@ void Connection::maybeSendContinue() {
     return;
   }
   front.continue_sent = true;
-  writeRaw(std::string(kContinue));
+  writeRaw(kContinue);
 }
 
 void Connection::failRequest(int status, std::string_view code, std::string_view message) {
@@ -463,11 +469,10 @@ bool Connection::afterResponse(Exchange& exchange, bool close_after) {
 
 void Connection::write(const Exchange& exchange, HttpResponse& response, bool close_after,
                        Framing framing, int64_t stream_length) {
-  auto* req = new WriteRequest{};
-  req->connection = this;
-  std::string& head = req->head;
-  head.reserve(256);
-  head.append("HTTP/1.1 ").append(std::to_string(response.status)).append(" ");
+  std::string& head = head_;
+  head.clear();
+  char number[24];
+  head.append("HTTP/1.1 ").append(formatInt(number, response.status)).append(" ");
   head.append(response.reason.empty() ? reasonPhrase(response.status) : response.reason);
   head.append("\r\n");
   for (const auto& [name, value] : response.headers) {
@@ -482,7 +487,8 @@ void Connection::write(const Exchange& exchange, HttpResponse& response, bool cl
                      : framing == Framing::kNone && !response.stream
                          ? static_cast<int64_t>(response.body.size())
                          : -1;
-    if (length >= 0) head.append("content-length: ").append(std::to_string(length)).append("\r\n");
+    if (length >= 0)
+      head.append("content-length: ").append(formatInt(number, length)).append("\r\n");
   }
   head.append("date: ").append(httpDate()).append("\r\n");
   head.append("x-request-id: ").append(exchange.request_id).append("\r\n");
@@ -492,26 +498,54 @@ void Connection::write(const Exchange& exchange, HttpResponse& response, bool cl
     head.append("connection: keep-alive\r\n");
   }
   head.append("\r\n");
-  if (framing == Framing::kNone && !exchange.head_request && !bodyForbidden(response.status)) {
-    req->body = std::move(response.body);
-  }
   if (framing == Framing::kNone) {
-    req->signal = exchange.signal;
-  } else {
-    req->pull_next = true;  // the first chunk is asked for once the head is out
+    std::string body;
+    if (!exchange.head_request && !bodyForbidden(response.status)) body = std::move(response.body);
+    send(head, std::move(body), exchange.signal);
+    return;
   }
+  auto* req = new WriteRequest{};
+  req->connection = this;
+  req->head = head;
+  req->pull_next = true;  // the first chunk is asked for once the head is out
   submit(req);
 }
 
-void Connection::writeRaw(std::string bytes) {
+void Connection::writeRaw(std::string_view bytes) { send(bytes, {}, nullptr); }
+
+bool Connection::send(std::string_view head, std::string body,
+                      const std::shared_ptr<host::InvocationSignal>& signal) {
+  owner_.countWrite();  // before the bytes can reach the client
+  uv_buf_t bufs[2] = {
+      uv_buf_init(const_cast<char*>(head.data()), static_cast<unsigned>(head.size())),
+      uv_buf_init(body.data(), static_cast<unsigned>(body.size()))};
+  // UV_EAGAIN (the socket is full, or earlier writes are still queued): all of it goes to uv_write.
+  int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), bufs, body.empty() ? 1 : 2);
+  if (written < 0 && written != UV_EAGAIN) {
+    // Never reached the client whole.
+    if (signal) signal->abort();
+    close();
+    return false;
+  }
+  size_t done = written > 0 ? static_cast<size_t>(written) : 0;
+  if (done == head.size() + body.size()) return true;
   auto* req = new WriteRequest{};
   req->connection = this;
-  req->head = std::move(bytes);
-  submit(req);
+  if (done < head.size()) {
+    req->head.assign(head.substr(done));
+    req->body = std::move(body);
+  } else {
+    body.erase(0, done - head.size());  // in place: no second copy of a big body
+    req->body = std::move(body);
+  }
+  req->signal = signal;
+  submit(req, /*counted=*/true);
+  return !closing_;
 }
 
 // One uv_write for head and body; the request owns both until libuv is done with them.
-void Connection::submit(WriteRequest* req) {
+void Connection::submit(WriteRequest* req, bool counted) {
+  if (!counted) owner_.countWrite();
   uv_buf_t bufs[2] = {uv_buf_init(req->head.data(), static_cast<unsigned>(req->head.size())),
                       uv_buf_init(req->body.data(), static_cast<unsigned>(req->body.size()))};
   int count = req->head.empty() ? 0 : 1;

@@ -10,7 +10,11 @@
 // closes) before the next pipelined request.
 //
 // Response bodies: whole, or a host::ByteStream pulled one chunk per completed write
-// (Content-Length when its length is known, else chunked, or until close for HTTP/1.0).
+// (Content-Length when its length is known, else chunked, or until close for HTTP/1.0). A whole
+// response is one write of head and body together (writev); it is tried at once on the socket
+// (uv_try_write) from the connection's reused head buffer, so a response the kernel takes whole,
+// the usual case, needs no allocation and no write request; what it does not take is queued
+// with uv_write.
 //
 // Clients that leave: closing the connection (reset, write error, timeout, end-of-file while a
 // request is in flight) aborts the InvocationSignal of every request whose response was not
@@ -102,6 +106,8 @@ struct ConnectionOwner {
   virtual void onConnectionClosed(Connection* connection) = 0;
   virtual std::string nextRequestId() = 0;
   virtual void countError(std::string_view code) = 0;
+  // One write of a connection's bytes to its socket (a response, a chunk, a 100 Continue).
+  virtual void countWrite() {}
 };
 
 class Connection final : private HttpRequestParser::Sink, private RequestBodyFeeder {
@@ -156,8 +162,13 @@ class Connection final : private HttpRequestParser::Sink, private RequestBodyFee
   bool afterResponse(Exchange& exchange, bool close_after);
   void write(const Exchange& exchange, HttpResponse& response, bool close_after, Framing framing,
              int64_t stream_length);
-  void writeRaw(std::string bytes);
-  void submit(WriteRequest* req);
+  void writeRaw(std::string_view bytes);
+  // `counted`: the rest of a write send() began (and counted).
+  void submit(WriteRequest* req, bool counted = false);
+  // Writes `head` then `body` now as far as the socket takes them, the rest through uv_write;
+  // false once closing (the write failed).
+  bool send(std::string_view head, std::string body,
+            const std::shared_ptr<host::InvocationSignal>& signal);
   void startStream(std::shared_ptr<Exchange> exchange, std::shared_ptr<host::ByteStream> stream,
                    Framing framing, bool close_after);
   void pullStream();
@@ -180,6 +191,7 @@ class Connection final : private HttpRequestParser::Sink, private RequestBodyFee
   int open_handles_ = 0;
   HttpRequestParser parser_;
   std::string stash_;  // bytes read but not parsed while parsing is paused
+  std::string head_;   // the response head being written; its capacity is kept between responses
   std::deque<std::shared_ptr<Exchange>> exchanges_;
   bool reading_ = false;
   bool in_parse_ = false;

@@ -37,6 +37,10 @@ class Gateway final : public ConnectionOwner {
   void onConnectionClosed(Connection* connection) override;
   std::string nextRequestId() override;
   void countError(std::string_view code) override;
+  void countWrite() override { ++writes_; }
+
+  // Socket writes by this gateway's connections so far (tests: a whole response is one).
+  uint64_t writes() const { return writes_; }
 
  private:
   void accept(uv_stream_t* server, RequestHandler& handler);
@@ -51,6 +55,7 @@ class Gateway final : public ConnectionOwner {
   std::unordered_set<Connection*> connections_;
   std::function<void()> drained_;
   int listeners_open_ = 2;
+  uint64_t writes_ = 0;
   std::mt19937_64 ids_;
 };
 

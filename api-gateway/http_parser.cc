@@ -218,6 +218,8 @@ int HttpRequestParser::finishHeaderLine() {
     s.value_.pop_back();
   }
   if (s.field_ == "host") ++s.host_headers_;
+  // Room for a typical head at once, instead of growing one header at a time.
+  if (s.current_.headers.empty()) s.current_.headers.reserve(8);
   s.current_.headers.emplace_back(std::move(s.field_), std::move(s.value_));
   s.field_.clear();
   s.value_.clear();

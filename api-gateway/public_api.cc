@@ -1,5 +1,7 @@
 #include "api-gateway/public_api.h"
 
+#include <algorithm>
+
 namespace quiver::gateway {
 
 bool isValidFunctionName(std::string_view name) {
@@ -39,16 +41,19 @@ void PublicApi::handle(HttpRequest request, Responder responder) {
                                "no function named '" + std::string(name) + "'");
   }
   const std::string* host = request.header("host");
-  std::string authority;
+  std::string_view authority;
   if (host && !host->empty()) {
     authority = *host;
   } else {
     // HTTP/1.0 without Host: the public URL's authority.
-    authority = services_.public_url.substr(services_.public_url.find("//") + 2);
+    authority = std::string_view(services_.public_url);
+    authority.remove_prefix(std::min(authority.size(), authority.find("//") + 2));
   }
   isolates::InvokeRequest invoke;
   invoke.method = std::move(request.method);
-  invoke.url = "http://" + authority + request.target;
+  constexpr std::string_view kScheme = "http://";
+  invoke.url.reserve(kScheme.size() + authority.size() + request.target.size());
+  invoke.url.append(kScheme).append(authority).append(request.target);
   invoke.headers = std::move(request.headers);
   invoke.body = std::move(request.body_stream);
   invoke.body_length = request.content_length;

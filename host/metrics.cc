@@ -210,6 +210,24 @@ prometheus::Counter& Metrics::httpErrors(std::string_view code) {
   return http_errors_.Add({{"code", std::string(code)}});
 }
 
+FunctionSeries::FunctionSeries(Metrics& metrics, std::string function)
+    : metrics_(metrics),
+      function_(std::move(function)),
+      duration_(metrics.invocationDuration(function_)),
+      cpu_(metrics.invocationCpu(function_)) {}
+
+prometheus::Counter& FunctionSeries::invocations(int status) {
+  for (int i = 0; i < kCodes; ++i) {
+    if (counters_[i] == nullptr) {
+      codes_[i] = status;
+      counters_[i] = &metrics_.invocations(function_, status);
+      return *counters_[i];
+    }
+    if (codes_[i] == status) return *counters_[i];
+  }
+  return metrics_.invocations(function_, status);
+}
+
 std::string Metrics::serialize() const {
   auto families = registry_->Collect();
   auto process = process_->Collect();

@@ -1,7 +1,8 @@
 // Metrics: every metric Quiver exports is declared here, once (names follow Prometheus
 // conventions; see DESIGN.md "Metrics"). Callers get references to series and update them;
 // prometheus-cpp counters, gauges and histograms are atomic, so updates are thread-safe.
-// Looking a series up (Family::Add) takes the family's lock: hot paths cache the reference.
+// Looking a series up (Family::Add) takes the family's lock: hot paths cache the reference
+// (FunctionSeries for the per-invocation ones).
 #pragma once
 
 #include <prometheus/counter.h>
@@ -15,6 +16,28 @@
 #include <string_view>
 
 namespace quiver::host {
+
+// The series of one function that every invocation updates, looked up once (Family::Add locks
+// the family and hashes the labels) and then updated without a lock. Series are never removed
+// from the registry, so the references stay valid as long as the Metrics. Not thread-safe
+// (the status-code cache): one per function per shard.
+class FunctionSeries {
+ public:
+  FunctionSeries(class Metrics& metrics, std::string function);
+  prometheus::Counter& invocations(int status);
+  prometheus::Histogram& duration() { return duration_; }
+  prometheus::Histogram& cpu() { return cpu_; }
+
+ private:
+  class Metrics& metrics_;
+  std::string function_;
+  prometheus::Histogram& duration_;
+  prometheus::Histogram& cpu_;
+  // The codes seen so far (a function answers with few); the first kCodes without a lookup.
+  static constexpr int kCodes = 8;
+  int codes_[kCodes] = {};
+  prometheus::Counter* counters_[kCodes] = {};
+};
 
 class Metrics {
  public:

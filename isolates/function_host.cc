@@ -68,6 +68,11 @@ FunctionHost::~FunctionHost() {
            [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
 }
 
+host::FunctionSeries& FunctionHost::seriesOf(Admission& admission, const std::string& name) {
+  if (!admission.series) admission.series = std::make_unique<host::FunctionSeries>(metrics_, name);
+  return *admission.series;
+}
+
 void FunctionHost::invoke(std::string_view function, InvokeRequest request, InvokeCallback done) {
   auto version = registry_.find(function);
   if (!version) {
@@ -75,11 +80,19 @@ void FunctionHost::invoke(std::string_view function, InvokeRequest request, Invo
       retire(std::move(it->second));  // the function was deleted
       instances_.erase(it);
     }
+    if (auto it = admission_.find(std::string(function)); it != admission_.end()) {
+      if (it->second.in_flight == 0 && it->second.queue.empty()) {
+        admission_.erase(it);
+      } else {
+        it->second.deleted = true;  // erased by release() once its last request is done
+      }
+    }
     return done(InvokeResponse::hostError(404, "function_not_found",
                                           "no function named '" + std::string(function) + "'"));
   }
   auto limits = host::effectiveLimits(config_.limits, version->config.limits);
   Admission& admission = admission_[version->name];
+  admission.deleted = false;  // deployed again
   if (admission.in_flight >= limits.max_concurrency) {
     if (admission.queue.size() >= config_.max_queue) {
       std::string message = "function " + version->name + "@" + std::to_string(version->version) +
@@ -88,7 +101,7 @@ void FunctionHost::invoke(std::string_view function, InvokeRequest request, Invo
                             std::to_string(admission.queue.size()) + " waiting (request " +
                             request.request_id + "); try again later";
       metrics_.limitExceeded(version->name, "concurrency").Increment();
-      metrics_.invocations(version->name, 429).Increment();
+      seriesOf(admission, version->name).invocations(429).Increment();
       logs_.write({version->name, version->version, request.request_id, host::LogLevel::kWarn,
                    "limit exceeded: concurrency_limit: " + message});
       return done(InvokeResponse::hostError(429, "concurrency_limit", std::move(message)));
@@ -103,18 +116,21 @@ void FunctionHost::dispatch(const host::FunctionVersionPtr& version, InvokeReque
                             InvokeCallback done) {
   InvokeResponse error;
   FunctionInstance* instance = instanceFor(version, &error, request.request_id);
+  // Stays until this request's release(): an Admission is erased only when nothing is in flight.
+  Admission* admission = &admission_[version->name];
+  host::FunctionSeries* series = &seriesOf(*admission, version->name);
   if (!instance) {
-    metrics_.invocations(version->name, error.status).Increment();
+    series->invocations(error.status).Increment();
     return done(std::move(error));
   }
-  ++admission_[version->name].in_flight;
+  ++admission->in_flight;
   auto start = std::chrono::steady_clock::now();
   last_used_[version->name] = start;
   std::string name = version->name;
-  instance->invoke(std::move(request), [this, name = std::move(name), start,
+  instance->invoke(std::move(request), [this, name = std::move(name), series, start,
                                         done = std::move(done)](InvokeResponse response) mutable {
-    metrics_.invocations(name, response.status).Increment();
-    metrics_.invocationDuration(name).Observe(secondsSince(start));
+    series->invocations(response.status).Increment();
+    series->duration().Observe(secondsSince(start));
     done(std::move(response));
     release(name);
   });
@@ -127,7 +143,10 @@ void FunctionHost::release(const std::string& name) {
   Admission& admission = it->second;
   if (admission.in_flight > 0) --admission.in_flight;
   last_used_[name] = std::chrono::steady_clock::now();
-  if (admission.queue.empty()) return;
+  if (admission.queue.empty()) {
+    if (admission.deleted && admission.in_flight == 0) admission_.erase(it);
+    return;
+  }
   Waiting next = std::move(admission.queue.front());
   admission.queue.pop_front();
   auto version = registry_.find(name);

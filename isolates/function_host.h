@@ -7,7 +7,8 @@
 // bounded queue (HostConfig::max_queue), then 429.
 //
 // Owner: the shard (created and destroyed on the shard's thread). Reads the shared
-// FunctionRegistry on each request; writes only shard-local state and thread-safe metrics.
+// FunctionRegistry on each request (through its own lock-free Reader); writes only shard-local
+// state and thread-safe metrics (each function's series looked up once, see Admission).
 #pragma once
 
 #include <uv.h>
@@ -50,15 +51,20 @@ class FunctionHost final : public Invoker {
     InvokeRequest request;
     InvokeCallback done;
   };
-  // Per function on this shard: requests in flight and those waiting for a slot.
+  // Per function on this shard: requests in flight and those waiting for a slot, and the
+  // function's metric series (made on first use). Erased when the function is found deleted
+  // and nothing of it is in flight or waiting (a request in flight holds a pointer to it).
   struct Admission {
     size_t in_flight = 0;
     std::deque<Waiting> queue;
+    std::unique_ptr<host::FunctionSeries> series;
+    bool deleted = false;
   };
 
   void dispatch(const host::FunctionVersionPtr& version, InvokeRequest request,
                 InvokeCallback done);
   void release(const std::string& name);
+  host::FunctionSeries& seriesOf(Admission& admission, const std::string& name);
   FunctionInstance* instanceFor(const host::FunctionVersionPtr& version, InvokeResponse* error,
                                 const std::string& request_id);
   void retire(std::unique_ptr<FunctionInstance> instance);
@@ -67,7 +73,7 @@ class FunctionHost final : public Invoker {
 
   uv_loop_t* loop_;
   const host::HostConfig& config_;
-  const host::FunctionRegistry& registry_;
+  host::FunctionRegistry::Reader registry_;
   host::Metrics& metrics_;
   host::LogSink& logs_;
   std::shared_ptr<Watchdog::Slot> watchdog_;

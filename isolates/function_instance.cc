@@ -11,6 +11,37 @@ namespace {
 
 constexpr int64_t kNanosPerMs = 1'000'000;
 
+// The request's headers as the runtime's header list, [[name, value], …] (makeRequest in
+// 90_internals.js keeps it as the Request's own). Array::New from elements defines own
+// properties: setters user code may have put on Array.prototype or Object.prototype never run.
+// Header bytes are Latin-1 per the Fetch standard's ByteString; names are internalized, so the
+// runtime's comparisons with literal names ("content-type") are pointer compares.
+v8::MaybeLocal<v8::Array> headerList(v8::Isolate* isolate, const HeaderList& headers) {
+  constexpr size_t kInline = 32;
+  v8::Local<v8::Value> inline_pairs[kInline];
+  std::vector<v8::Local<v8::Value>> more;
+  v8::Local<v8::Value>* pairs = inline_pairs;
+  if (headers.size() > kInline) {
+    more.resize(headers.size());
+    pairs = more.data();
+  }
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const auto& [name, value] = headers[i];
+    v8::Local<v8::Value> pair[2];
+    v8::Local<v8::String> s;
+    if (!v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(name.data()),
+                                    v8::NewStringType::kInternalized, static_cast<int>(name.size()))
+             .ToLocal(&s)) {
+      return {};
+    }
+    pair[0] = s;
+    if (!oneByteString(isolate, value).ToLocal(&s)) return {};
+    pair[1] = s;
+    pairs[i] = v8::Array::New(isolate, pair, 2);
+  }
+  return v8::Array::New(isolate, pairs, headers.size());
+}
+
 void appendView(std::string& out, v8::Local<v8::ArrayBufferView> view) {
   size_t offset = out.size();
   out.resize(offset + view->ByteLength());
@@ -353,28 +384,15 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
     }
   };
 
-  v8::Local<v8::Value> base_url[] = {v8str(isolate, request.url)};
+  v8::Local<v8::Value> url = v8str(isolate, request.url);
   v8::Local<v8::Value> ignored;
   if (!runtime_->setBaseUrl(isolate)
-           ->Call(context, v8::Undefined(isolate), 1, base_url)
+           ->Call(context, v8::Undefined(isolate), 1, &url)
            .ToLocal(&ignored)) {
     return fail();
   }
-  // Array::New from elements defines own properties: setters user code may have put on
-  // Array.prototype or Object.prototype never run.
-  std::vector<v8::Local<v8::Value>> flat;
-  flat.reserve(request.headers.size() * 2);
-  for (const auto& [name, value] : request.headers) {
-    // Header bytes are Latin-1 per the Fetch standard's ByteString.
-    for (const std::string* s : {&name, &value}) {
-      v8::Local<v8::String> str;
-      if (!oneByteString(isolate, *s).ToLocal(&str)) {
-        return fail();
-      }
-      flat.push_back(str);
-    }
-  }
-  auto headers = v8::Array::New(isolate, flat.data(), flat.size());
+  v8::Local<v8::Array> headers;
+  if (!headerList(isolate, request.headers).ToLocal(&headers)) return fail();
   // The body as a stream JS pulls from the socket (28_host_streams.js, instance_streams.cc).
   v8::Local<v8::Value> body = v8::Null(isolate);
   if (request.body && request.body_length != 0) {
@@ -382,8 +400,7 @@ void FunctionInstance::start(uint64_t id, InvokeRequest& request) {
     host_bodies_[handle].incoming = true;
     if (!hostReadableStream(context, handle).ToLocal(&body)) return fail();
   }
-  v8::Local<v8::Value> request_args[] = {v8str(isolate, request.method),
-                                         v8str(isolate, request.url), headers, body};
+  v8::Local<v8::Value> request_args[] = {v8str(isolate, request.method), url, headers, body};
   v8::Local<v8::Value> js_request;
   if (!runtime_->makeRequest(isolate)
            ->Call(context, v8::Undefined(isolate), 4, request_args)
@@ -519,7 +536,8 @@ void FunctionInstance::end(uint64_t id) {
   // The request's CPU time: earlier entries, plus the running one if it is the request's own.
   int64_t cpu = state.cpu_used_ns;
   if (entry_depth_ > 0 && entry_owner_ == id) cpu += threadCpuNanos() - entry_cpu_start_;
-  services_.metrics.invocationCpu(version_->name).Observe(static_cast<double>(cpu) * 1e-9);
+  if (!cpu_series_) cpu_series_ = &services_.metrics.invocationCpu(version_->name);
+  cpu_series_->Observe(static_cast<double>(cpu) * 1e-9);
   if (state.wall) {
     uv_timer_stop(&state.wall->handle);
     uv_close(reinterpret_cast<uv_handle_t*>(&state.wall->handle),
@@ -803,11 +821,15 @@ InvokeResponse FunctionInstance::toResponse(uint64_t id, v8::Local<v8::Context> 
   }
   response.status = static_cast<int>(status->Int32Value(context).FromMaybe(500));
   response.status_text = byteString(isolate, status_text);
+  // The runtime's own [[name, value], …] (sorted and combined): no user code runs reading it.
   auto list = headers.As<v8::Array>();
-  for (uint32_t i = 0; i + 1 < list->Length(); i += 2) {
-    v8::Local<v8::Value> name, header_value;
-    if (!list->Get(context, i).ToLocal(&name) ||
-        !list->Get(context, i + 1).ToLocal(&header_value)) {
+  uint32_t count = list->Length();
+  response.headers.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    v8::Local<v8::Value> pair, name, header_value;
+    if (!list->Get(context, i).ToLocal(&pair) || !pair->IsArray() ||
+        !pair.As<v8::Array>()->Get(context, 0).ToLocal(&name) ||
+        !pair.As<v8::Array>()->Get(context, 1).ToLocal(&header_value)) {
       break;
     }
     response.headers.emplace_back(byteString(isolate, name), byteString(isolate, header_value));

@@ -232,7 +232,8 @@ class FunctionInstance final : public OpsHost {
   host::FunctionVersionPtr version_;
   host::LimitValues limits_;
   InstanceServices services_;
-  bool memory_exceeded_ = false;  // set by the isolate's limit callbacks
+  bool memory_exceeded_ = false;                 // set by the isolate's limit callbacks
+  prometheus::Histogram* cpu_series_ = nullptr;  // invocationCpu of this function, looked up once
   // Declared before every v8::Global below so that it is destroyed after them.
   std::unique_ptr<IsolateHolder> holder_;
   v8::Global<v8::Context> context_;

@@ -197,7 +197,7 @@ test("Blob.prototype.stream() yields the blob's bytes and leaves the blob intact
 
 test("internals.makeRequest accepts a ReadableStream body", async () => {
   const stream = streamOf("incoming");
-  const request = internals.makeRequest("POST", "https://example.com/x", ["content-type", "text/plain"], stream);
+  const request = internals.makeRequest("POST", "https://example.com/x", [["content-type", "text/plain"]], stream);
   assertEquals(request.body, stream);
   assertEquals(request.bodyUsed, false);
   assertEquals(await request.text(), "incoming");

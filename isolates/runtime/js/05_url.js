@@ -1540,9 +1540,14 @@ function resolveUrl(input, base = undefined) {
 // The base URL for relative URLs in `new Request(input)` and `Response.redirect(url)`: the URL of
 // the request currently being handled (the host calls setBaseUrl before each fetch handler).
 let currentBase = null;
+// The string currentBase was parsed from: requests to the same URL (a client repeating one
+// request, keep-alive) reuse the record, which nothing writes to, instead of parsing it again.
+let currentBaseString = null;
 
 function setBaseUrl(url) {
+  if (url === currentBaseString) return;
   currentBase = parseUrl(url);
+  currentBaseString = url;
 }
 
 function parseUrlAgainstBase(input) {

@@ -100,8 +100,42 @@ function compareNames(a, b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+// `list` with `pair` appended. A short list becomes a new array literal: a literal defines its
+// elements (no setter user code put on Array.prototype runs) and costs far less than SafeArrayPush's
+// defineProperty, which matters on the request path (a Response's Content-Type). A longer list
+// grows in place. Either way the caller keeps the returned array.
+function withPair(list, pair) {
+  switch (list.length) {
+    case 0:
+      return [pair];
+    case 1:
+      return [list[0], pair];
+    case 2:
+      return [list[0], list[1], pair];
+    case 3:
+      return [list[0], list[1], list[2], pair];
+    case 4:
+      return [list[0], list[1], list[2], list[3], pair];
+    case 5:
+      return [list[0], list[1], list[2], list[3], list[4], pair];
+    default:
+      SafeArrayPush(list, pair);
+      return list;
+  }
+}
+
 // https://fetch.spec.whatwg.org/#concept-header-list-sort-and-combine
+// A list whose names are already strictly increasing is its own result (nothing to sort, no
+// name twice to combine): it is returned as it is, without copying. Callers only read it.
 function sortAndCombine(list) {
+  let ordered = true;
+  for (let i = 1; i < list.length; i++) {
+    if (!(list[i - 1][0] < list[i][0])) {
+      ordered = false;
+      break;
+    }
+  }
+  if (ordered) return list;
   const sorted = [];
   for (let i = 0; i < list.length; i++) SafeArrayPush(sorted, list[i]);
   ArrayPrototypeSort(sorted, compareNames); // stable: same-name values keep their order
@@ -182,7 +216,7 @@ class Headers {
     appendHeader = (headers, name, value) => {
       value = normalizeValue(value);
       validate(name, value, headers.#guard);
-      SafeArrayPush(headers.#list, [StringPrototypeToLowerCase(name), value]);
+      headers.#list = withPair(headers.#list, [StringPrototypeToLowerCase(name), value]);
       headers.#sorted = null;
     };
     headersContain = (headers, name) => headers.#indexOf(StringPrototypeToLowerCase(name)) !== -1;

@@ -207,7 +207,7 @@ class Request {
   #referrer = "client"; // "client" | "no-referrer" | a URL string
   #referrerPolicy = "";
   #priority = "auto";
-  #signal = null;
+  #signal = null; // AbortSignal; null only for an incoming request until it is asked for
 
   constructor(input, init = undefined) {
     if (input === kInternal) return;
@@ -242,7 +242,7 @@ class Request {
       this.#referrer = inputRequest.#referrer;
       this.#referrerPolicy = inputRequest.#referrerPolicy;
       this.#priority = inputRequest.#priority;
-      signal = inputRequest.#signal;
+      signal = Request.#signalOf(inputRequest);
       list = ArrayCopy(headerList(inputRequest.#headers));
     }
 
@@ -319,6 +319,13 @@ class Request {
     }
   }
 
+  // The incoming request's signal is made when first asked for (by the function, a clone, or
+  // the host aborting it), which most requests never do.
+  static #signalOf(request) {
+    if (request.#signal === null) request.#signal = createDependentAbortSignal([]);
+    return request.#signal;
+  }
+
   static {
     isRequest = (value) => isObject(value) && #body in value;
     getRequestBody = (value) => {
@@ -326,7 +333,7 @@ class Request {
       return value.#body;
     };
     getRequestHeaders = (request) => request.#headers;
-    getRequestSignal = (request) => request.#signal;
+    getRequestSignal = (request) => Request.#signalOf(request);
     // For fetch() (60_fetch.js): what a network request is made of.
     requestParts = (request) => ({
       __proto__: null,
@@ -335,7 +342,7 @@ class Request {
       headerList: headerList(request.#headers),
       body: request.#body,
       redirect: request.#redirect,
-      signal: request.#signal,
+      signal: Request.#signalOf(request),
     });
     createIncomingRequest = (method, url, list, body) => {
       const request = new Request(kInternal);
@@ -343,7 +350,6 @@ class Request {
       request.#url = url;
       request.#headers = createHeaders(list, "immutable");
       request.#body = body;
-      request.#signal = createDependentAbortSignal([]);
       return request;
     };
     describeRequest = (request) => internals.makeDisplayObject(
@@ -428,7 +434,7 @@ class Request {
 
   get signal() {
     if (!isRequest(this)) throw illegalInvocation();
-    return this.#signal;
+    return Request.#signalOf(this);
   }
 
   get duplex() {
@@ -456,7 +462,7 @@ class Request {
     clone.#referrer = this.#referrer;
     clone.#referrerPolicy = this.#referrerPolicy;
     clone.#priority = this.#priority;
-    clone.#signal = createDependentAbortSignal([this.#signal]);
+    clone.#signal = createDependentAbortSignal([Request.#signalOf(this)]);
     return clone;
   }
 }

@@ -4,9 +4,10 @@
 // result into a record the host can send. Related spec: https://fetch.spec.whatwg.org/#responses
 //
 // Exports on `internals` (setBaseUrl is in 05_url.js):
-//   makeRequest(method, url, headersFlat, body) -> Request
-//       method: string as received; url: absolute URL string; headersFlat: [name0, value0, …]
-//       with lowercase names, repeated names in order; body: null, an ArrayBuffer (the runtime
+//   makeRequest(method, url, headerList, body) -> Request
+//       method: string as received; url: absolute URL string; headerList: [[name0, value0], …]
+//       with lowercase names, repeated names in order, built by the host (the Request keeps the
+//       list and its pairs as its header list: no copy per request); body: null, an ArrayBuffer (the runtime
 //       takes ownership of it; an empty one counts as no body) or a ReadableStream (a streamed
 //       body, e.g. a native-backed byte stream made with internals.streams.createReadableByteStream;
 //       it must be unlocked and undisturbed). The request's headers are immutable. The values
@@ -19,7 +20,9 @@
 //       once every promise passed to ctx.waitUntil() so far, and any added while waiting, has
 //       settled. The host keeps the request (its timers, fetches, CPU and wall limits) alive
 //       until then.
-//   responseRecord(value) -> [status, statusText, headersFlat, body]
+//   responseRecord(value) -> [status, statusText, headerList, body]
+//       headerList: the sorted and combined [[name, value], …] (read only: it may be the
+//       response's own list);
 //       body: null, a string (the host encodes it to UTF-8), a Uint8Array, an array of
 //       Uint8Arrays to send one after the other (Blob and FormData bodies: their chunks, which
 //       the host copies and must not keep), or a ReadableStream (the body is a stream: unlocked
@@ -53,11 +56,7 @@ const {
   sortAndCombineHeaders,
 } = internals;
 
-function makeRequest(method, url, headersFlat, body) {
-  const list = [];
-  for (let i = 0; i + 1 < headersFlat.length; i += 2) {
-    SafeArrayPush(list, [`${headersFlat[i]}`, `${headersFlat[i + 1]}`]);
-  }
+function makeRequest(method, url, headerList, body) {
   let innerBody = null;
   if (internals.streams.isReadableStream(body)) {
     innerBody = new InnerBody(body);
@@ -66,7 +65,7 @@ function makeRequest(method, url, headersFlat, body) {
     const bytes = isArrayBufferView(body) ? bufferSourceView(body) : new Uint8Array(body);
     if (TypedArrayPrototypeGetLength(bytes) > 0) innerBody = new InnerBody(bytes);
   }
-  return createIncomingRequest(`${method}`, `${url}`, list, innerBody);
+  return createIncomingRequest(`${method}`, `${url}`, headerList, innerBody);
 }
 
 // --- ExecutionContext ---
@@ -176,20 +175,14 @@ function responseRecord(value) {
     if (parts.body.used) throw new TypeError("Response body has already been used");
     body = parts.body.isStream ? parts.body.stream() : bodySourceChunks(parts.body.take());
   }
-  const pairs = sortAndCombineHeaders(parts.headers);
-  const headersFlat = [];
-  for (let i = 0; i < pairs.length; i++) {
-    SafeArrayPush(headersFlat, pairs[i][0]);
-    SafeArrayPush(headersFlat, pairs[i][1]);
-  }
-  return [parts.status, parts.statusText, headersFlat, body];
+  return [parts.status, parts.statusText, sortAndCombineHeaders(parts.headers), body];
 }
 
 // The host's own warm-up of a new instance, before the function's module runs (uncharged): the
 // path every request takes (a Request in, a Response out) runs once, so V8 has compiled it and
 // the first request is not charged for compiling the runtime.
 function warmUp() {
-  const request = makeRequest("GET", "http://warm-up.invalid/", ["accept", "*/*"], null);
+  const request = makeRequest("GET", "http://warm-up.invalid/", [["accept", "*/*"]], null);
   request.headers.get("accept");
   responseRecord(new Response("warm-up", { headers: { "content-type": "text/plain" } }));
   makeContext();

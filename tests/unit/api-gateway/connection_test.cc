@@ -1,6 +1,8 @@
 // Connection with streamed response bodies (length unknown): chunked to HTTP/1.1 clients,
 // close-delimited to HTTP/1.0, nothing for HEAD, ordering with pipelined requests, and the
-// producer cancelled when the client goes away. A real libuv loop, real sockets on port 0.
+// producer cancelled when the client goes away. Whole responses: one socket write for head and
+// body, and a body bigger than the socket takes at once still arrives whole, in order. A real
+// libuv loop, real sockets on port 0.
 #include "api-gateway/connection.h"
 
 #include <gtest/gtest.h>
@@ -98,6 +100,9 @@ class StreamingServer : public RequestHandler, public ConnectionOwner {
     HttpResponse response;
     if (request.path() == "/fixed") {
       response.body = "fixed";
+    } else if (request.path() == "/big") {
+      response.body.resize(kBigBody);
+      for (size_t i = 0; i < kBigBody; ++i) response.body[i] = static_cast<char>('a' + i % 26);
     } else {
       int count = request.path() == "/forever" ? -1 : 3;
       response.stream = std::make_shared<CountingSource>(&loop_, count, &cancelled);
@@ -110,6 +115,9 @@ class StreamingServer : public RequestHandler, public ConnectionOwner {
   }
   std::string nextRequestId() override { return std::to_string(++ids_); }
   void countError(std::string_view) override {}
+  void countWrite() override { ++writes; }
+  static constexpr size_t kBigBody = 8 << 20;  // more than a loopback socket takes at once
+  std::atomic<int> writes{0};
 
  private:
   uv_loop_t loop_;
@@ -159,6 +167,36 @@ TEST(ConnectionStreamTest, HeadCancelsTheStream) {
   ASSERT_TRUE(fixed);
   EXPECT_EQ(fixed->body, "fixed");
   EXPECT_TRUE(server.cancelled);
+}
+
+TEST(ConnectionStreamTest, AWholeResponseIsOneWrite) {
+  StreamingServer server;
+  HttpConnection c(server.port());
+  for (int i = 1; i <= 3; ++i) {
+    c.send("GET /fixed HTTP/1.1\r\nhost: h\r\n\r\n");
+    auto fixed = c.read();
+    ASSERT_TRUE(fixed);
+    EXPECT_EQ(fixed->status, 200);
+    EXPECT_EQ(fixed->header("content-length"), "5");
+    EXPECT_EQ(fixed->body, "fixed");
+    EXPECT_EQ(server.writes.load(), i);  // head and body together, once per response
+  }
+}
+
+TEST(ConnectionStreamTest, ABodyTheSocketCannotTakeAtOnceArrivesWholeAndInOrder) {
+  StreamingServer server;
+  HttpConnection c(server.port());
+  // The rest of the big body is queued behind what the socket took; the next response after it.
+  c.send("GET /big HTTP/1.1\r\nhost: h\r\n\r\nGET /fixed HTTP/1.1\r\nhost: h\r\n\r\n");
+  auto big = c.read();
+  ASSERT_TRUE(big);
+  ASSERT_EQ(big->body.size(), StreamingServer::kBigBody);
+  for (size_t i = 0; i < big->body.size(); ++i) {
+    if (big->body[i] != static_cast<char>('a' + i % 26)) FAIL() << "byte " << i;
+  }
+  auto fixed = c.read();
+  ASSERT_TRUE(fixed);
+  EXPECT_EQ(fixed->body, "fixed");
 }
 
 TEST(ConnectionStreamTest, ClientThatLeavesCancelsTheProducer) {

@@ -130,6 +130,30 @@ TEST(MetricsTest, SeriesReferencesAreStable) {
   EXPECT_NE(&a, &metrics.invocations("x", 201));
 }
 
+// A function's cached series are the registry's own: what goes through them is exported, for
+// more status codes than the cache keeps too.
+TEST(MetricsTest, FunctionSeriesAreTheExportedSeries) {
+  Metrics metrics;
+  FunctionSeries series(metrics, "fn");
+  EXPECT_EQ(&series.invocations(200), &metrics.invocations("fn", 200));
+  EXPECT_EQ(&series.duration(), &metrics.invocationDuration("fn"));
+  EXPECT_EQ(&series.cpu(), &metrics.invocationCpu("fn"));
+  for (int code = 200; code < 220; ++code) {
+    for (int i = 0; i < code - 199; ++i) series.invocations(code).Increment();
+  }
+  series.duration().Observe(0.002);
+  series.cpu().Observe(0.001);
+  std::string text = metrics.serialize();
+  for (int code = 200; code < 220; ++code) {
+    auto value = sample(
+        text, "quiver_invocations_total{code=\"" + std::to_string(code) + "\",function=\"fn\"}");
+    ASSERT_TRUE(value) << code;
+    EXPECT_EQ(*value, code - 199) << code;
+  }
+  EXPECT_EQ(sample(text, "quiver_invocation_duration_seconds_count{function=\"fn\"}"), 1);
+  EXPECT_EQ(sample(text, "quiver_invocation_cpu_seconds_count{function=\"fn\"}"), 1);
+}
+
 TEST(MetricsTest, ConcurrentIncrementsAreAllCounted) {
   Metrics metrics;
   constexpr int kThreads = 4;

@@ -1,4 +1,5 @@
-// FunctionRegistry: put/find/erase and readers racing one writer from several threads.
+// FunctionRegistry: put/find/erase, a shard's Reader seeing every deploy and delete, and readers
+// (locked and lock-free) racing one writer from several threads.
 #include "host/function_registry.h"
 
 #include <gtest/gtest.h>
@@ -53,6 +54,35 @@ TEST(FunctionRegistryTest, PutFindErase) {
 
 // Readers see, for each name, either nothing or a version whose fields belong together, and
 // versions only move forward (the writer only ever publishes higher ones).
+// A Reader keeps a snapshot between changes; every put and erase before a find() is seen by it.
+TEST(FunctionRegistryTest, ReaderSeesEveryDeployAndDelete) {
+  FunctionRegistry registry;
+  FunctionRegistry::Reader reader(registry);
+  EXPECT_EQ(reader.find("hello"), nullptr);
+  registry.put(makeVersion("hello", 1));
+  ASSERT_NE(reader.find("hello"), nullptr);
+  EXPECT_EQ(reader.find("hello")->version, 1);
+  auto held = reader.find("hello");
+
+  registry.put(makeVersion("hello", 2));  // a redeploy
+  EXPECT_EQ(reader.find("hello")->version, 2);
+  EXPECT_EQ(held->version, 1);  // the old version lives on for whoever holds it
+
+  registry.put(makeVersion("other", 1));
+  registry.erase("hello");  // two changes between finds
+  EXPECT_EQ(reader.find("hello"), nullptr);
+  ASSERT_NE(reader.find("other"), nullptr);
+  registry.erase("absent");  // no change: the reader's snapshot stays valid
+  EXPECT_NE(reader.find("other"), nullptr);
+
+  FunctionRegistry::Reader late(registry);  // a reader made after the writes
+  EXPECT_EQ(late.find("hello"), nullptr);
+  EXPECT_EQ(late.find("other")->version, 1);
+  registry.put(makeVersion("hello", 3));
+  EXPECT_EQ(late.find("hello")->version, 3);
+  EXPECT_EQ(reader.find("hello")->version, 3);
+}
+
 TEST(FunctionRegistryTest, ConcurrentReadersAndWriter) {
   constexpr int kNames = 8;
   constexpr int kRounds = 200;
@@ -66,11 +96,12 @@ TEST(FunctionRegistryTest, ConcurrentReadersAndWriter) {
 
   std::vector<std::thread> readers;
   for (int r = 0; r < kReaders; ++r) {
-    readers.emplace_back([&] {
+    readers.emplace_back([&, r] {
       std::map<int, int64_t> last;
+      FunctionRegistry::Reader reader(registry);  // readers 1.. look through a shard's Reader
       do {
         for (int i = 0; i < kNames; ++i) {
-          auto v = registry.find(name(i));
+          auto v = r == 0 ? registry.find(name(i)) : reader.find(name(i));
           if (!v) continue;
           ++hits;
           if (v->name != name(i) || v->code != v->name + "@" + std::to_string(v->version) ||
@@ -95,6 +126,7 @@ TEST(FunctionRegistryTest, ConcurrentReadersAndWriter) {
   });
   writer.join();
   for (auto& reader : readers) reader.join();
+  FunctionRegistry::Reader after(registry);
 
   EXPECT_EQ(errors.load(), 0);
   EXPECT_GT(hits.load(), 0);
@@ -102,6 +134,7 @@ TEST(FunctionRegistryTest, ConcurrentReadersAndWriter) {
   EXPECT_EQ(registry.size(), static_cast<size_t>(kNames / 2));
   for (int i = 0; i < kNames; ++i) {
     auto v = registry.find(name(i));
+    EXPECT_EQ(v, after.find(name(i))) << name(i);
     if (i % 2 == 0) {
       EXPECT_EQ(v, nullptr) << name(i);
     } else {
