@@ -13,6 +13,8 @@
 // This file is long because it is one state machine; request_body.cc holds the body's own side.
 #include "api-gateway/connection.h"
 
+#include <charconv>
+
 #include <strings.h>
 
 #include <algorithm>
@@ -61,8 +63,8 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // Decimal `value` in `buf` (at least 21 bytes), without a std::string.
 std::string_view formatInt(char* buf, int64_t value) {
-  int n = std::snprintf(buf, 24, "%lld", static_cast<long long>(value));
-  return {buf, static_cast<size_t>(n)};
+  auto [end, ec] = std::to_chars(buf, buf + 21, value);  // no locale, no printf machinery
+  return {buf, ec == std::errc() ? static_cast<size_t>(end - buf) : 0};
 }
 
 }  // namespace

@@ -137,6 +137,13 @@ FunctionInstance::~FunctionInstance() {
   std::vector<uint64_t> timers;
   for (auto& [id, timer] : timers_) timers.push_back(id);
   for (uint64_t id : timers) closeTimer(id);
+  for (WallTimer* wall : spare_walls_) closeWall(wall);
+}
+
+// A wall timer is gone for good: libuv frees handles only in the close callback.
+void FunctionInstance::closeWall(WallTimer* wall) {
+  uv_close(reinterpret_cast<uv_handle_t*>(&wall->handle),
+           [](uv_handle_t* h) { delete static_cast<WallTimer*>(h->data); });
 }
 
 Result<std::unique_ptr<FunctionInstance>> FunctionInstance::create(
@@ -269,7 +276,6 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
   bool outermost = entry_depth_++ == 0;
   if (outermost) {
     entry_owner_ = owner;
-    entry_cpu_start_ = cpu_start;
   }
   if (outermost && !limited) budget = int64_t{1} << 60;  // the host's own work
   if (outermost) {
@@ -298,6 +304,10 @@ void FunctionInstance::runEntry(uint64_t owner, const std::function<void()>& bod
   Watchdog::Outcome outcome = Watchdog::instance().disarm(*services_.watchdog);
   int64_t spent = threadCpuNanos() - cpu_start;
   if (auto it = requests_.find(owner); it != requests_.end()) it->second.cpu_used_ns += spent;
+  for (int64_t before : ended_in_entry_cpu_) {
+    cpu_series_->Observe(static_cast<double>(before + spent) * 1e-9);
+  }
+  ended_in_entry_cpu_.clear();
   entry_owner_ = 0;
   if (memory_exceeded_) {
     kill(Limit::kMemory, owner, "");
@@ -326,9 +336,18 @@ void FunctionInstance::invoke(InvokeRequest request, InvokeCallback done) {
   RequestState& state = requests_[id];
   state.done = std::move(done);
   state.request_id = request.request_id;
-  auto* wall = new WallTimer{{}, this, id};
-  uv_timer_init(services_.loop, &wall->handle);
-  wall->handle.data = wall;
+  // A stopped wall timer of an earlier request when there is one (no allocation, no handle
+  // init/close per request).
+  WallTimer* wall;
+  if (!spare_walls_.empty()) {
+    wall = spare_walls_.back();
+    spare_walls_.pop_back();
+    wall->request = id;
+  } else {
+    wall = new WallTimer{{}, this, id};
+    uv_timer_init(services_.loop, &wall->handle);
+    wall->handle.data = wall;
+  }
   uv_timer_start(
       &wall->handle,
       [](uv_timer_t* t) {
@@ -534,14 +553,21 @@ void FunctionInstance::end(uint64_t id) {
   RequestState state = std::move(it->second);
   requests_.erase(it);
   // The request's CPU time: earlier entries, plus the running one if it is the request's own.
-  int64_t cpu = state.cpu_used_ns;
-  if (entry_depth_ > 0 && entry_owner_ == id) cpu += threadCpuNanos() - entry_cpu_start_;
+  // When it ends inside its own entry (the usual case), the entry's share is added once the entry
+  // is over (runEntry reads the clock then anyway: one clock read fewer per request).
   if (!cpu_series_) cpu_series_ = &services_.metrics.invocationCpu(version_->name);
-  cpu_series_->Observe(static_cast<double>(cpu) * 1e-9);
+  if (entry_depth_ > 0 && entry_owner_ == id) {
+    ended_in_entry_cpu_.push_back(state.cpu_used_ns);
+  } else {
+    cpu_series_->Observe(static_cast<double>(state.cpu_used_ns) * 1e-9);
+  }
   if (state.wall) {
     uv_timer_stop(&state.wall->handle);
-    uv_close(reinterpret_cast<uv_handle_t*>(&state.wall->handle),
-             [](uv_handle_t* h) { delete static_cast<WallTimer*>(h->data); });
+    if (spare_walls_.size() < kSpareWallTimers) {
+      spare_walls_.push_back(state.wall);
+    } else {
+      closeWall(state.wall);
+    }
   }
   for (uint64_t timer : state.timers) closeTimer(timer);
   for (uint64_t task : state.off_thread) dropOffThread(task);

@@ -259,8 +259,13 @@ class FunctionInstance final : public OpsHost {
   std::vector<Completion> completed_;
   uint64_t current_owner_ = 0;  // the request whose JS is running now (0: none)
   int entry_depth_ = 0;
-  uint64_t entry_owner_ = 0;     // the request the outermost running entry is charged to
-  int64_t entry_cpu_start_ = 0;  // thread CPU clock when that entry began
+  uint64_t entry_owner_ = 0;  // the request the outermost running entry is charged to
+  // Stopped wall timers kept for the next requests (closed with the instance).
+  static constexpr size_t kSpareWallTimers = 8;
+  std::vector<WallTimer*> spare_walls_;
+  void closeWall(WallTimer* wall);
+  // CPU time before the running entry of requests that ended inside it (recorded when it ends).
+  std::vector<int64_t> ended_in_entry_cpu_;
   bool dead_ = false;
   std::function<void()> on_dead_;
   // V8's foreground tasks for this isolate (see platform.h): posted from any thread, woken
