@@ -1,5 +1,7 @@
 #include "api-gateway/control_api.h"
 
+#include <chrono>
+
 #include <strings.h>
 
 #include <cstdint>
@@ -162,7 +164,45 @@ json effectiveLimitsJson(const host::HostConfig& config, const host::FunctionLim
   return out;
 }
 
+HttpResponse unauthorized(const Responder& responder) {
+  auto response = errorResponse(401, "unauthorized",
+                                "missing or wrong admin token (Authorization: Bearer <token>)",
+                                responder.requestId());
+  response.headers.emplace_back("www-authenticate", "Bearer");
+  return response;
+}
+
 }  // namespace
+
+// GET /v1/status: the host at a glance (quiver status), from the same series as /metrics.
+std::string ControlApi::statusJson() const {
+  const host::Metrics& m = services_.metrics;
+  double started = m.sum("process_start_time_seconds");
+  double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto count = [](double v) { return static_cast<int64_t>(v + 0.5); };
+  json invocations = {{"total", count(m.sum("quiver_invocations_total"))},
+                      {"2xx", count(m.sum("quiver_invocations_total", "code", "2"))},
+                      {"4xx", count(m.sum("quiver_invocations_total", "code", "4"))},
+                      {"5xx", count(m.sum("quiver_invocations_total", "code", "5"))}};
+  json out = {
+      {"version", QUIVER_VERSION},
+      {"uptime_seconds", count(started > 0 ? now - started : 0)},
+      {"shards", services_.config.shards},
+      {"draining", services_.draining.load()},
+      {"functions", services_.registry.size()},
+      {"isolates",
+       {{"warm", count(m.sum("quiver_isolates", "state", "warm"))},
+        {"pooled", count(m.sum("quiver_isolates", "state", "pooled"))}}},
+      {"invocations", invocations},
+      {"cold_starts", count(m.sum("quiver_cold_starts_total"))},
+      {"limit_kills", count(m.sum("quiver_limit_exceeded_total"))},
+      {"evictions", count(m.sum("quiver_instance_evictions_total"))},
+      {"http_connections", count(m.sum("quiver_http_connections"))},
+      {"resident_memory_bytes", count(m.sum("process_resident_memory_bytes"))},
+  };
+  return out.dump();
+}
 
 void ControlApi::handle(HttpRequest request, Responder responder) {
   std::string_view path = request.path();
@@ -183,16 +223,15 @@ void ControlApi::handle(HttpRequest request, Responder responder) {
     response.body = services_.metrics.serialize();
     return responder.send(std::move(response));
   }
+  if (path == "/v1/status") {
+    if (!read) return responder.send(methodNotAllowed(responder, "GET, HEAD"));
+    if (!authorized(request)) return responder.send(unauthorized(responder));
+    return responder.send(jsonResponse(200, statusJson()));
+  }
   constexpr std::string_view kFunctions = "/v1/functions";
   if (path.substr(0, kFunctions.size()) == kFunctions &&
       (path.size() == kFunctions.size() || path[kFunctions.size()] == '/')) {
-    if (!authorized(request)) {
-      auto response = errorResponse(401, "unauthorized",
-                                    "missing or wrong admin token (Authorization: Bearer <token>)",
-                                    responder.requestId());
-      response.headers.emplace_back("www-authenticate", "Bearer");
-      return responder.send(std::move(response));
-    }
+    if (!authorized(request)) return responder.send(unauthorized(responder));
     std::string_view name = path.substr(kFunctions.size());
     if (!name.empty()) name.remove_prefix(1);
     return functions(request, name, responder);

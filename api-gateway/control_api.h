@@ -15,6 +15,7 @@ class ControlApi final : public RequestHandler {
  private:
   bool authorized(const HttpRequest& request) const;
   void functions(const HttpRequest& request, std::string_view name, const Responder& responder);
+  std::string statusJson() const;  // GET /v1/status
   HttpResponse deploy(const HttpRequest& request, std::string_view name, const Responder& r);
   HttpResponse list(const Responder& r);
   HttpResponse info(std::string_view name, const Responder& r);

@@ -90,6 +90,8 @@ Json AdminApi::getFunction(const std::string& name) const {
   return call("GET", functionPath(name), nullptr, "");
 }
 
+Json AdminApi::status() const { return call("GET", "/v1/status", nullptr, ""); }
+
 Json AdminApi::deleteFunction(const std::string& name) const {
   return call("DELETE", functionPath(name), nullptr, "");
 }

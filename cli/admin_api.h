@@ -20,6 +20,7 @@ class AdminApi {
   Json listFunctions() const;
   Json getFunction(const std::string& name) const;
   Json deleteFunction(const std::string& name) const;
+  Json status() const;  // GET /v1/status
 
  private:
   Json call(const std::string& method, const std::string& path, const std::string* body,

@@ -30,5 +30,6 @@ Command addListCommand(CLI::App& parent);
 Command addInfoCommand(CLI::App& parent);
 Command addInvokeCommand(CLI::App& parent);
 Command addRmCommand(CLI::App& parent);
+Command addStatusCommand(CLI::App& parent);
 
 }  // namespace quiver::cli

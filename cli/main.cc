@@ -47,9 +47,10 @@ int handleParseError(CLI::App& app, const CLI::ParseError& error) {
   std::string message = error.what();
   std::vector<std::string> extra = app.remaining();
   if (command == "quiver" && !extra.empty()) {
-    message = extra.front().starts_with('-') ? "unknown option '" + extra.front() + "'"
-                                             : "unknown verb '" + extra.front() +
-                                                   "' (expected deploy, list, info, invoke or rm)";
+    message = extra.front().starts_with('-')
+                  ? "unknown option '" + extra.front() + "'"
+                  : "unknown verb '" + extra.front() +
+                        "' (expected deploy, list, info, invoke, rm or status)";
   }
   std::cerr << "quiver: error: " << message << "\nRun '" << command << " --help' for usage.\n";
   return kExitUsage;
@@ -60,8 +61,9 @@ int run(int argc, char** argv) {
   app.footer(rootFooter());
   app.require_subcommand(1);
   GlobalOptions global;
-  std::vector<Command> commands = {addDeployCommand(app), addListCommand(app), addInfoCommand(app),
-                                   addInvokeCommand(app), addRmCommand(app)};
+  std::vector<Command> commands = {addDeployCommand(app), addListCommand(app),
+                                   addInfoCommand(app),   addInvokeCommand(app),
+                                   addRmCommand(app),     addStatusCommand(app)};
   addGlobalOptions(app, global);
   for (const Command& command : commands) addGlobalOptions(*command.app, global);
 

@@ -235,4 +235,38 @@ std::string Metrics::serialize() const {
   return prometheus::TextSerializer().Serialize(families);
 }
 
+double Metrics::sum(std::string_view family, std::string_view label,
+                    std::string_view value_prefix) const {
+  auto families = registry_->Collect();
+  auto process = process_->Collect();
+  families.insert(families.end(), process.begin(), process.end());
+  double total = 0;
+  for (const auto& f : families) {
+    if (f.name != family) continue;
+    for (const auto& m : f.metric) {
+      if (!label.empty()) {
+        bool match = false;
+        for (const auto& l : m.label) {
+          match |= l.name == label && std::string_view(l.value).starts_with(value_prefix);
+        }
+        if (!match) continue;
+      }
+      switch (f.type) {
+        case prometheus::MetricType::Counter:
+          total += m.counter.value;
+          break;
+        case prometheus::MetricType::Gauge:
+          total += m.gauge.value;
+          break;
+        case prometheus::MetricType::Histogram:
+          total += static_cast<double>(m.histogram.sample_count);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return total;
+}
+
 }  // namespace quiver::host

@@ -64,6 +64,11 @@ class Metrics {
 
   // The Prometheus text exposition of every metric, process_* included.
   std::string serialize() const;
+  // The sum of a family's series (counters and gauges: values; histograms: observation counts),
+  // only those whose `label` starts with `value_prefix` when a label is given. For summaries
+  // (quiver status), not for hot paths: it collects the whole registry.
+  double sum(std::string_view family, std::string_view label = {},
+             std::string_view value_prefix = {}) const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;

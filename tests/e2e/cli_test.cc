@@ -70,6 +70,33 @@ TEST_F(CliTest, DeployInvokeListInfoRemove) {
   EXPECT_NE(daemon_.cli({"info", "hello"}).exit_code, 0);
 }
 
+TEST_F(CliTest, StatusShowsTheHostAtAGlance) {
+  ASSERT_EQ(daemon_.cli({"deploy", file("hello.js", kHello), "--name", "hello"}).exit_code, 0);
+  EXPECT_EQ(httpRequest(daemon_.publicPort(), "GET", "/fn/hello").status, 200);
+  EXPECT_EQ(httpRequest(daemon_.publicPort(), "GET", "/fn/nope").status, 404);
+  auto json = daemon_.cli({"status", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto status = nlohmann::json::parse(json.out);
+  EXPECT_EQ(status["version"], QUIVER_VERSION);
+  EXPECT_EQ(status["shards"], 2);
+  EXPECT_EQ(status["functions"], 1);
+  EXPECT_EQ(status["draining"], false);
+  EXPECT_EQ(status["isolates"]["warm"], 1);
+  EXPECT_EQ(status["invocations"]["total"], 1);  // the 404 never reached a function
+  EXPECT_EQ(status["invocations"]["2xx"], 1);
+  EXPECT_EQ(status["cold_starts"], 1);
+  EXPECT_GT(status["resident_memory_bytes"].get<int64_t>(), 1 << 20);
+  EXPECT_GE(status["uptime_seconds"].get<int64_t>(), 0);
+  auto text = daemon_.cli({"status"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  for (const char* field : {"version", "uptime", "shards", "functions", "warm isolates",
+                            "invocations", "cold starts", "memory"}) {
+    EXPECT_NE(text.out.find(field), std::string::npos) << field << "\n" << text.out;
+  }
+  EXPECT_NE(text.out.find("(2xx 1, 4xx 0, 5xx 0)"), std::string::npos) << text.out;
+  EXPECT_EQ(httpRequest(daemon_.controlPort(), "GET", "/v1/status").status, 401);
+}
+
 TEST_F(CliTest, InvokeSendsPathHeadersAndDataAndFailsOnErrorStatus) {
   ASSERT_EQ(daemon_
                 .cli({"deploy", file("echo.js", R"js(
