@@ -164,6 +164,19 @@ json effectiveLimitsJson(const host::HostConfig& config, const host::FunctionLim
   return out;
 }
 
+json versionsJson(const host::FunctionDetail& d) {
+  json versions = json::array();
+  for (const auto& v : d.versions) {
+    versions.push_back({{"version", v.version},
+                        {"sha256", v.sha256},
+                        {"created_at", v.created_at},
+                        {"size", v.size},
+                        {"deployed_by", v.deployed_by},
+                        {"live", v.version == d.summary.live_version}});
+  }
+  return versions;
+}
+
 HttpResponse unauthorized(const Responder& responder) {
   auto response = errorResponse(401, "unauthorized",
                                 "missing or wrong admin token (Authorization: Bearer <token>)",
@@ -256,10 +269,26 @@ void ControlApi::functions(const HttpRequest& request, std::string_view name,
     if (method != "GET") return responder.send(methodNotAllowed(responder, "GET"));
     return responder.send(list(responder));
   }
+  std::string_view action;  // /v1/functions/<name>/<action>
+  if (auto slash = name.find('/'); slash != std::string_view::npos) {
+    action = name.substr(slash + 1);
+    name = name.substr(0, slash);
+  }
   if (!isValidFunctionName(name)) {
     return responder.sendError(
         400, "invalid_name",
         "function names are 1-63 characters of a-z, 0-9 and '-': '" + std::string(name) + "'");
+  }
+  if (action == "versions") {
+    if (method != "GET") return responder.send(methodNotAllowed(responder, "GET"));
+    return responder.send(versions(name, responder));
+  }
+  if (action == "rollback") {
+    if (method != "POST") return responder.send(methodNotAllowed(responder, "POST"));
+    return responder.send(rollback(request, name, responder));
+  }
+  if (!action.empty()) {
+    return responder.sendError(404, "not_found", "no route for " + std::string(request.path()));
   }
   if (method == "PUT") return responder.send(deploy(request, name, responder));
   if (method == "GET") return responder.send(info(name, responder));
@@ -326,13 +355,6 @@ HttpResponse ControlApi::info(std::string_view name, const Responder& r) {
                          r.requestId());
   }
   const auto& d = **detail;
-  json versions = json::array();
-  for (const auto& v : d.versions) {
-    versions.push_back({{"version", v.version},
-                        {"sha256", v.sha256},
-                        {"created_at", v.created_at},
-                        {"size", v.size}});
-  }
   json body = {{"name", d.summary.name},
                {"version", d.summary.live_version},
                {"sha256", d.summary.sha256},
@@ -342,7 +364,66 @@ HttpResponse ControlApi::info(std::string_view name, const Responder& r) {
                {"env_keys", d.env_keys},
                {"limits", effectiveLimitsJson(services_.config, d.limits)},
                {"allow_eval", d.allow_eval},
-               {"versions", versions}};
+               {"versions", versionsJson(d)}};
+  return jsonResponse(200, dump(body));
+}
+
+// GET /v1/functions/<name>/versions: every version, newest first, the live one marked.
+HttpResponse ControlApi::versions(std::string_view name, const Responder& r) {
+  auto detail = services_.store.get(std::string(name));
+  if (!detail) return storeError(detail.error(), r);
+  if (!detail->has_value()) {
+    return errorResponse(404, "function_not_found", "no function named '" + std::string(name) + "'",
+                         r.requestId());
+  }
+  const auto& d = **detail;
+  json body = {{"name", d.summary.name},
+               {"live_version", d.summary.live_version},
+               {"versions", versionsJson(d)}};
+  return jsonResponse(200, dump(body));
+}
+
+// POST /v1/functions/<name>/rollback, body {"version": N} or empty (the previous version): the
+// version goes live at once; requests in flight finish on the one they started on.
+HttpResponse ControlApi::rollback(const HttpRequest& request, std::string_view name,
+                                  const Responder& r) {
+  std::optional<int64_t> to;
+  if (!request.body.empty()) {
+    json body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      return errorResponse(400, "bad_json", "the body must be a JSON object like {\"version\": 3}",
+                           r.requestId());
+    }
+    if (body.contains("version")) {
+      if (!body["version"].is_number_integer() || body["version"].get<int64_t>() < 1) {
+        return errorResponse(400, "bad_version", "version must be a positive integer",
+                             r.requestId());
+      }
+      to = body["version"].get<int64_t>();
+    }
+  }
+  std::string fn(name);
+  auto previous = services_.registry.find(fn);
+  auto done = services_.store.rollback(fn, to);
+  if (!done) {
+    const Error& e = done.error();
+    if (e.code == "no_such_version") return errorResponse(404, e.code, e.message, r.requestId());
+    if (e.code == "no_previous_version")
+      return errorResponse(409, e.code, e.message, r.requestId());
+    return storeError(e, r);
+  }
+  if (!done->has_value()) {
+    return errorResponse(404, "function_not_found", "no function named '" + fn + "'",
+                         r.requestId());
+  }
+  const auto& v = **done;
+  services_.registry.put(v);
+  json body = {{"name", v->name},
+               {"version", v->version},
+               {"previous_version", previous ? json(previous->version) : json(nullptr)},
+               {"sha256", v->sha256},
+               {"created_at", v->created_at},
+               {"url", functionUrl(v->name)}};
   return jsonResponse(200, dump(body));
 }
 

@@ -20,6 +20,8 @@ class ControlApi final : public RequestHandler {
   HttpResponse list(const Responder& r);
   HttpResponse info(std::string_view name, const Responder& r);
   HttpResponse remove(std::string_view name, const Responder& r);
+  HttpResponse versions(std::string_view name, const Responder& r);
+  HttpResponse rollback(const HttpRequest& request, std::string_view name, const Responder& r);
   std::string functionUrl(std::string_view name) const;
 
   GatewayServices& services_;

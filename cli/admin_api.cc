@@ -92,6 +92,15 @@ Json AdminApi::getFunction(const std::string& name) const {
 
 Json AdminApi::status() const { return call("GET", "/v1/status", nullptr, ""); }
 
+Json AdminApi::versions(const std::string& name) const {
+  return call("GET", functionPath(name) + "/versions", nullptr, "");
+}
+
+Json AdminApi::rollback(const std::string& name, std::optional<int64_t> to) const {
+  std::string body = to ? Json{{"version", *to}}.dump() : "{}";
+  return call("POST", functionPath(name) + "/rollback", &body, "application/json");
+}
+
 Json AdminApi::deleteFunction(const std::string& name) const {
   return call("DELETE", functionPath(name), nullptr, "");
 }

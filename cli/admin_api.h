@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "client.h"
@@ -21,6 +22,9 @@ class AdminApi {
   Json getFunction(const std::string& name) const;
   Json deleteFunction(const std::string& name) const;
   Json status() const;  // GET /v1/status
+  Json versions(const std::string& name) const;
+  // `to`: the version to make live; none: the one before the live one.
+  Json rollback(const std::string& name, std::optional<int64_t> to) const;
 
  private:
   Json call(const std::string& method, const std::string& path, const std::string* body,

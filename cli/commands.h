@@ -31,5 +31,7 @@ Command addInfoCommand(CLI::App& parent);
 Command addInvokeCommand(CLI::App& parent);
 Command addRmCommand(CLI::App& parent);
 Command addStatusCommand(CLI::App& parent);
+Command addVersionsCommand(CLI::App& parent);
+Command addRollbackCommand(CLI::App& parent);
 
 }  // namespace quiver::cli

@@ -50,7 +50,7 @@ int handleParseError(CLI::App& app, const CLI::ParseError& error) {
     message = extra.front().starts_with('-')
                   ? "unknown option '" + extra.front() + "'"
                   : "unknown verb '" + extra.front() +
-                        "' (expected deploy, list, info, invoke, rm or status)";
+                        "' (expected deploy, list, info, invoke, rm, status, versions or rollback)";
   }
   std::cerr << "quiver: error: " << message << "\nRun '" << command << " --help' for usage.\n";
   return kExitUsage;
@@ -63,7 +63,8 @@ int run(int argc, char** argv) {
   GlobalOptions global;
   std::vector<Command> commands = {addDeployCommand(app), addListCommand(app),
                                    addInfoCommand(app),   addInvokeCommand(app),
-                                   addRmCommand(app),     addStatusCommand(app)};
+                                   addRmCommand(app),     addStatusCommand(app),
+                                   addVersionsCommand(app), addRollbackCommand(app)};
   addGlobalOptions(app, global);
   for (const Command& command : commands) addGlobalOptions(*command.app, global);
 

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS versions (
   created_at TEXT NOT NULL,
   config TEXT NOT NULL,
   code_cache BLOB,
+  deployed_by TEXT NOT NULL DEFAULT 'admin',
   PRIMARY KEY (function, version)
 );
 CREATE TABLE IF NOT EXISTS deployments (
@@ -199,10 +200,19 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& file) {
     if (auto s = store->exec(pragma); !s) return s.error();
   }
   if (auto s = store->exec(kSchema); !s) return s.error();
+  if (auto s = store->migrate(); !s) return s.error();
   return store;
 }
 
 Store::Store(sqlite3* db) : db_(db), writer_(std::make_shared<CacheWriter>(this)) {}
+
+// Stores made before a column existed get it (CREATE TABLE IF NOT EXISTS leaves them alone).
+Status Store::migrate() {
+  Statement columns(db_, "SELECT 1 FROM pragma_table_info('versions') WHERE name = 'deployed_by'");
+  if (!columns.valid()) return sqlError("migrate");
+  if (columns.step() == SQLITE_ROW) return okStatus();
+  return exec("ALTER TABLE versions ADD COLUMN deployed_by TEXT NOT NULL DEFAULT 'admin'");
+}
 
 Store::~Store() {
   writer_->close();
@@ -235,7 +245,8 @@ Error Store::sqlError(const char* what) const {
 }
 
 Result<DeployOutcome> Store::deploy(const std::string& name, const std::string& code,
-                                    const FunctionConfig& config, const std::string& code_cache) {
+                                    const FunctionConfig& config, const std::string& code_cache,
+                                    const std::string& deployed_by) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
   if (!tx.begun()) return sqlError("begin");
@@ -253,7 +264,7 @@ Result<DeployOutcome> Store::deploy(const std::string& name, const std::string& 
 
   Statement insert(db_,
                    "INSERT INTO versions (function, version, code, sha256, created_at, config, "
-                   "code_cache) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                   "code_cache, deployed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, name);
   insert.bind(2, version->version);
   insert.bindBlob(3, code);
@@ -261,6 +272,7 @@ Result<DeployOutcome> Store::deploy(const std::string& name, const std::string& 
   insert.bind(5, version->created_at);
   insert.bind(6, configToJson(config));
   if (!code_cache.empty()) insert.bindBlob(7, code_cache);  // else NULL
+  insert.bind(8, deployed_by);
   if (insert.step() != SQLITE_DONE) return sqlError("insert version");
 
   Statement exists(db_, "SELECT 1 FROM functions WHERE name = ?");
@@ -323,12 +335,12 @@ Result<std::optional<FunctionDetail>> Store::get(const std::string& name) {
   detail.allow_eval = config.allow_eval;
 
   Statement versions(db_,
-                     "SELECT version, sha256, created_at, length(code) FROM versions "
+                     "SELECT version, sha256, created_at, length(code), deployed_by FROM versions "
                      "WHERE function = ? ORDER BY version DESC");
   versions.bind(1, name);
   while ((rc = versions.step()) == SQLITE_ROW) {
-    detail.versions.push_back(
-        {versions.integer(0), versions.text(1), versions.text(2), versions.integer(3)});
+    detail.versions.push_back({versions.integer(0), versions.text(1), versions.text(2),
+                               versions.integer(3), versions.text(4)});
   }
   if (rc != SQLITE_DONE) return sqlError("get versions");
   return std::optional<FunctionDetail>(std::move(detail));
@@ -353,6 +365,67 @@ Result<bool> Store::remove(const std::string& name) {
   if (history.step() != SQLITE_DONE) return sqlError("insert deployment");
   if (!tx.commit()) return sqlError("commit");
   return true;
+}
+
+Result<std::optional<FunctionVersionPtr>> Store::rollback(const std::string& name,
+                                                          std::optional<int64_t> to) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  if (!tx.begun()) return sqlError("begin");
+  Statement live(db_, "SELECT live_version FROM functions WHERE name = ?");
+  live.bind(1, name);
+  int rc = live.step();
+  if (rc == SQLITE_DONE) return std::optional<FunctionVersionPtr>();
+  if (rc != SQLITE_ROW) return sqlError("rollback");
+  int64_t current = live.integer(0);
+  int64_t target = 0;
+  if (to) {
+    target = *to;
+  } else {
+    Statement previous(db_, "SELECT MAX(version) FROM versions WHERE function = ? AND version < ?");
+    previous.bind(1, name);
+    previous.bind(2, current);
+    if (previous.step() != SQLITE_ROW) return sqlError("rollback");
+    target = previous.integer(0);  // NULL reads as 0
+    if (target == 0) {
+      return Error{"no_previous_version", name + " has no version older than the live one (" +
+                                              std::to_string(current) + ")"};
+    }
+  }
+  Statement row(db_,
+                "SELECT code, sha256, created_at, config, code_cache FROM versions "
+                "WHERE function = ? AND version = ?");
+  row.bind(1, name);
+  row.bind(2, target);
+  rc = row.step();
+  if (rc == SQLITE_DONE) {
+    return Error{"no_such_version", name + " has no version " + std::to_string(target)};
+  }
+  if (rc != SQLITE_ROW) return sqlError("rollback");
+  auto v = std::make_shared<FunctionVersion>();
+  v->name = name;
+  v->version = target;
+  v->code = row.text(0);
+  v->sha256 = row.text(1);
+  v->created_at = row.text(2);
+  v->config = configFromJson(row.text(3));
+  std::string cache = row.text(4);
+  std::string at = nowRfc3339();
+  Statement update(db_, "UPDATE functions SET live_version = ?, updated_at = ? WHERE name = ?");
+  update.bind(1, target);
+  update.bind(2, at);
+  update.bind(3, name);
+  if (update.step() != SQLITE_DONE) return sqlError("rollback");
+  Statement history(db_,
+                    "INSERT INTO deployments (function, version, action, at) VALUES (?, ?, "
+                    "'rollback', ?)");
+  history.bind(1, name);
+  history.bind(2, target);
+  history.bind(3, at);
+  if (history.step() != SQLITE_DONE) return sqlError("insert deployment");
+  if (!tx.commit()) return sqlError("commit");
+  v->code_cache = slotFor(*v, std::move(cache));
+  return std::optional<FunctionVersionPtr>(std::move(v));
 }
 
 Result<std::vector<FunctionVersionPtr>> Store::loadLive() {

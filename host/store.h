@@ -30,6 +30,7 @@ struct VersionSummary {
   std::string sha256;
   std::string created_at;
   int64_t size = 0;
+  std::string deployed_by;  // the admin token's name
 };
 
 struct FunctionSummary {
@@ -62,12 +63,19 @@ class Store {
 
   // Writes a new immutable version and makes it live, in one transaction. `code_cache` (V8's,
   // from the deploy-time compile; empty: none) is stored with it and set in its CodeCacheSlot.
+  // `deployed_by`: the name of the admin token the deploy came with.
   Result<DeployOutcome> deploy(const std::string& name, const std::string& code,
-                               const FunctionConfig& config, const std::string& code_cache = {});
+                               const FunctionConfig& config, const std::string& code_cache = {},
+                               const std::string& deployed_by = "admin");
   Result<std::vector<FunctionSummary>> list();
   Result<std::optional<FunctionDetail>> get(const std::string& name);
   // Removes the function and its versions. Ok(false) when there was no such function.
   Result<bool> remove(const std::string& name);
+  // Makes version `to` of `name` live again (default: the newest version older than the live
+  // one), recorded in the deployment history; returns it for the registry. nullopt: no such
+  // function. Errors: "no_such_version", "no_previous_version".
+  Result<std::optional<FunctionVersionPtr>> rollback(const std::string& name,
+                                                     std::optional<int64_t> to = std::nullopt);
   // Every function's live version (with its stored code cache), for serving again after a
   // restart.
   Result<std::vector<FunctionVersionPtr>> loadLive();
@@ -81,6 +89,7 @@ class Store {
   class CacheWriter;
   explicit Store(sqlite3* db);
   Status exec(const char* sql);
+  Status migrate();
   Error sqlError(const char* what) const;
   std::shared_ptr<CodeCacheSlot> slotFor(const FunctionVersion& version, std::string bytes);
 

@@ -445,5 +445,100 @@ TEST(StoreDurabilityTest, AcknowledgedDeploySurvivesSigkill) {
   EXPECT_EQ((*got)->versions.size(), 3u);
 }
 
+TEST_F(StoreTest, RollbackGoesToThePreviousVersionAndSurvivesReopen) {
+  deploy("fn", "one", envConfig({{"V", "1"}}));
+  deploy("fn", "two");
+  deploy("fn", "three");
+  auto back = store_->rollback("fn");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_TRUE(back->has_value());
+  EXPECT_EQ((**back)->version, 2);
+  EXPECT_EQ((**back)->code, "two");
+
+  // Again: the version before the live one (2) is 1, with its own config.
+  back = store_->rollback("fn");
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((**back)->version, 1);
+  EXPECT_EQ((**back)->config.env.at("V"), "1");
+
+  auto none = store_->rollback("fn");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, "no_previous_version");
+
+  store_.reset();
+  store_ = openStore(file());
+  ASSERT_NE(store_, nullptr);
+  auto live = store_->loadLive();
+  ASSERT_TRUE(live.ok());
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ((*live)[0]->version, 1);
+  EXPECT_EQ((*live)[0]->code, "one");
+  auto got = store_->get("fn");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->summary.live_version, 1);
+  EXPECT_EQ((*got)->versions.size(), 3u);  // rollback deletes nothing
+
+  // A deploy after a rollback takes the next number, never a reused one.
+  EXPECT_EQ(deploy("fn", "four").version->version, 4);
+  EXPECT_EQ(queryOne(file(), "SELECT group_concat(action || ':' || version, ',') FROM "
+                             "(SELECT action, version FROM deployments WHERE function = 'fn' "
+                             "ORDER BY id)"),
+            "deploy:1,deploy:2,deploy:3,rollback:2,rollback:1,deploy:4");
+}
+
+TEST_F(StoreTest, RollbackToANamedVersionEitherWay) {
+  deploy("fn", "one");
+  deploy("fn", "two");
+  deploy("fn", "three");
+  auto to1 = store_->rollback("fn", 1);
+  ASSERT_TRUE(to1.ok() && to1->has_value());
+  EXPECT_EQ((**to1)->code, "one");
+  auto to3 = store_->rollback("fn", 3);  // forward again
+  ASSERT_TRUE(to3.ok() && to3->has_value());
+  EXPECT_EQ((**to3)->code, "three");
+
+  auto missing = store_->rollback("fn", 9);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "no_such_version");
+  auto unknown = store_->rollback("nobody");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->has_value());
+  auto got = store_->get("fn");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->summary.live_version, 3);  // the failed ones changed nothing
+}
+
+TEST_F(StoreTest, VersionsRecordWhoDeployedThem) {
+  ASSERT_TRUE(store_->deploy("fn", "one", {}, {}, "ci-bot").ok());
+  deploy("fn", "two");
+  auto got = store_->get("fn");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  ASSERT_EQ((*got)->versions.size(), 2u);
+  EXPECT_EQ((*got)->versions[0].deployed_by, "admin");
+  EXPECT_EQ((*got)->versions[1].deployed_by, "ci-bot");
+}
+
+TEST(StoreMigrationTest, AStoreFromBeforeDeployedByGetsTheColumn) {
+  TempDir dir;
+  auto file = dir / "quiver.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    const char* old_schema =
+        "CREATE TABLE versions (function TEXT NOT NULL, version INTEGER NOT NULL, code BLOB NOT "
+        "NULL, sha256 TEXT NOT NULL, created_at TEXT NOT NULL, config TEXT NOT NULL, code_cache "
+        "BLOB, PRIMARY KEY (function, version));"
+        "INSERT INTO versions VALUES ('old', 1, 'abc', 'x', '2026-01-01T00:00:00.000Z', '{}', "
+        "NULL);";
+    ASSERT_EQ(sqlite3_exec(db, old_schema, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = openStore(file);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(queryOne(file, "SELECT deployed_by FROM versions WHERE function = 'old'"), "admin");
+  store.reset();
+  EXPECT_NE(openStore(file), nullptr);  // a second open finds the column and leaves it
+}
+
 }  // namespace
 }  // namespace quiver::host
